@@ -1,0 +1,30 @@
+"""Writes of the core app: one function per operation, audited in its transaction."""
+
+from django.db import transaction
+
+from mustafid.core import audit
+from mustafid.core.models import AuditAction, Organization
+
+
+@transaction.atomic
+def update_organization(
+    *, actor, organization: Organization, data: dict, request=None
+) -> Organization:
+    """Change an association's profile and policy settings."""
+    fields = list(data)
+    before = audit.snapshot(organization, fields)
+    for field, value in data.items():
+        setattr(organization, field, value)
+    organization.full_clean()
+    organization.save(update_fields=[*fields, "updated_at"])
+    changes = audit.changed_fields(before, audit.snapshot(organization, fields))
+    if changes:
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            organization=organization,
+            obj=organization,
+            changes=changes,
+            request=request,
+        )
+    return organization

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from mustafid.core.urls import account_urls
+
+urlpatterns = [
+    path("accounts/", include(account_urls)),
+    path("", include("mustafid.core.urls")),
+    path("beneficiaries/", include("mustafid.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler403 = "mustafid.core.views.permission_denied"
+handler404 = "mustafid.core.views.page_not_found"
+handler500 = "mustafid.core.views.server_error"

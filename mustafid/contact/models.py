@@ -15,13 +15,19 @@ class ChannelKind(models.TextChoices):
     ASSISTANCE_REQUEST = "assistance_request", _("Assistance-request service")
     VOLUNTEERING = "volunteering", _("Volunteering service / platform")
     WEBSITE = "website", _("Website")
-    BRANCH_REPRESENTATIVES = "branch_representatives", _("Branch-office representatives")
+    BRANCH_REPRESENTATIVES = (
+        "branch_representatives",
+        _("Branch-office representatives"),
+    )
     SOCIAL_RESEARCHER = "social_researcher", _("Social researcher")
     OTHER = "other", _("Other")
 
 
 class Channel(TenantModel):
-    """A way beneficiaries reach the association, as its policy names it (P-CHANNELS)."""
+    """A way beneficiaries reach the association, as its policy names it.
+
+    P-CHANNELS.
+    """
 
     kind = models.CharField(_("kind"), max_length=30, choices=ChannelKind.choices)
     name_ar = models.CharField(_("name (Arabic)"), max_length=150)

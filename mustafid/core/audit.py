@@ -9,7 +9,7 @@ from mustafid.core.models import AuditAction, AuditEvent, Organization
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
+    # Behind a proxy, have it set REMOTE_ADDR (gunicorn --forwarded-allow-ips).
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None

@@ -30,9 +30,10 @@ def recent_failures(*, username: str = "", ip: str | None = None) -> int:
 
 
 def is_throttled(username: str, ip: str | None) -> bool:
-    return (
-        recent_failures(username=username) >= settings.LOGIN_FAILURES_PER_USERNAME
-        or (ip is not None and recent_failures(ip=ip) >= settings.LOGIN_FAILURES_PER_IP)
+    return recent_failures(
+        username=username
+    ) >= settings.LOGIN_FAILURES_PER_USERNAME or (
+        ip is not None and recent_failures(ip=ip) >= settings.LOGIN_FAILURES_PER_IP
     )
 
 

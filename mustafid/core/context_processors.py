@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from mustafid.core.roles import Perm
 
 
@@ -10,4 +12,5 @@ def shell(request):
         "current_membership": membership,
         "user_memberships": getattr(request, "memberships", []),
         "perms_here": perms,
+        "today": timezone.localdate(),
     }

@@ -6,6 +6,8 @@ from mustafid.core.roles import Role
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = [
@@ -39,7 +41,9 @@ class AuditFilterForm(forms.Form):
         required=False,
     )
     actor = forms.CharField(label=_("User"), max_length=150, required=False)
-    object_type = forms.CharField(label=_("Object type"), max_length=100, required=False)
+    object_type = forms.CharField(
+        label=_("Object type"), max_length=100, required=False
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

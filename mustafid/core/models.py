@@ -175,7 +175,9 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
+        return (
+            f"{self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
+        )
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -184,3 +186,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def change_rows(self):
+        """(field, before, after, is_change) rows; plain details have no before."""
+        for field, value in self.changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                yield field, value[0], value[1], True
+            else:
+                yield field, None, value, False

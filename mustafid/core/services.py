@@ -12,6 +12,8 @@ def update_organization(
 ) -> Organization:
     """Change an association's profile and policy settings."""
     fields = list(data)
+    # Read the stored row: a bound ModelForm has already changed the instance.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
     before = audit.snapshot(organization, fields)
     for field, value in data.items():
         setattr(organization, field, value)

@@ -16,7 +16,7 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import SESSION_KEY, get_for_org
 from mustafid.governance.models import PolicyVersion, StaffTool
-from mustafid.registry.models import Beneficiary
+from mustafid.registry.models import Beneficiary, RegistrationStatus
 
 PAGE_SIZE = 50
 
@@ -32,9 +32,12 @@ def home(request):
 def dashboard(request):
     role = request.membership.role
     context = {
-        "registration_counts": Beneficiary.objects.values("registration_status")
-        .annotate(total=Count("id"))
-        .order_by("registration_status"),
+        "registration_counts": [
+            (RegistrationStatus(row["registration_status"]).label, row["total"])
+            for row in Beneficiary.objects.values("registration_status")
+            .annotate(total=Count("id"))
+            .order_by("registration_status")
+        ],
         "beneficiary_total": Beneficiary.objects.count(),
         "policy": PolicyVersion.objects.first(),
     }
@@ -94,7 +97,7 @@ def association_edit(request):
         messages.success(request, _("The association's settings were saved."))
         return redirect("core:association")
     if request.method == "POST":
-        organization.refresh_from_db()  # the invalid form mutated the instance
+        organization.refresh_from_db()  # the bound form changed it; the shell shows it
     return TemplateResponse(request, "core/association_edit.html", {"form": form})
 
 

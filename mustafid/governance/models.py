@@ -16,7 +16,9 @@ class PolicyVersion(TenantModel):
     board_meeting_number = models.CharField(
         _("board meeting number"), max_length=20, blank=True
     )
-    board_meeting_date = models.DateField(_("board meeting date"), null=True, blank=True)
+    board_meeting_date = models.DateField(
+        _("board meeting date"), null=True, blank=True
+    )
     board_term = models.CharField(_("board term"), max_length=100, blank=True)
     signatory = models.CharField(_("signed by"), max_length=150, blank=True)
     approval_note = models.TextField(_("approval note"), blank=True)

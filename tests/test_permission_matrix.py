@@ -1,0 +1,138 @@
+"""Every route x every role, and another association's ids (P-PRIVACY).
+
+Each new page or API route joins ROUTES (or PUBLIC_ROUTES, for pages anyone may
+open); `test_every_route_is_in_the_matrix` fails until it does.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scope, scopes_disabled
+
+from mustafid.core import audit
+from mustafid.core.models import AuditAction, AuditEvent
+from mustafid.core.roles import Role
+from tests.conftest import make_member
+from tests.factories import BeneficiaryFactory
+
+ALL = frozenset(Role)
+OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
+
+
+def make_beneficiary(org):
+    with scope(organization=org):
+        return {"pk": BeneficiaryFactory(organization=org).pk}
+
+
+def make_audit_event(org):
+    return {"pk": audit.record(AuditAction.VIEW, organization=org).pk}
+
+
+def own_organization(org):
+    return {"organization_id": org.pk}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    allowed: frozenset
+    method: str = "get"
+    kwargs: object = None  # org -> URL kwargs, for routes that carry an id
+    ok_status: tuple = field(default=(200,))
+
+
+ROUTES = [
+    Route("core:dashboard", ALL),
+    Route("core:association", ALL),
+    Route("core:association_edit", frozenset({Role.ADMIN})),
+    Route("core:staff", OVERSIGHT),
+    Route("core:audit_log", OVERSIGHT),
+    Route("core:audit_event", OVERSIGHT, kwargs=make_audit_event),
+    Route("core:switch_association", ALL, "post", own_organization, (302,)),
+    Route("registry:beneficiary_list", ALL),
+    Route("registry:beneficiary_detail", ALL, kwargs=make_beneficiary),
+]
+
+PUBLIC_ROUTES = {
+    "core:home",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+}
+
+
+def route_names(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from route_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_route_is_in_the_matrix():
+    covered = {route.name for route in ROUTES} | PUBLIC_ROUTES
+    missing = sorted(set(route_names()) - covered)
+    assert not missing, f"routes missing from the permission matrix: {missing}"
+
+
+def url_for(route, org):
+    return reverse(route.name, kwargs=route.kwargs(org) if route.kwargs else None)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_role_is_allowed_or_denied(client, org, route, role):
+    client.force_login(make_member(org, role))
+    response = getattr(client, route.method)(url_for(route, org))
+    if role in route.allowed:
+        assert response.status_code in route.ok_status
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_anonymous_is_sent_to_sign_in(client, org, route):
+    response = getattr(client, route.method)(url_for(route, org))
+    if route.name == "core:switch_association":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.kwargs], ids=lambda r: r.name)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_another_associations_ids_answer_404(client, org, other_org, route, role):
+    """Whatever the role, an id of another association is not found, never 403."""
+    client.force_login(make_member(org, role))
+    response = getattr(client, route.method)(url_for(route, other_org))
+    if role in route.allowed:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_staff_without_an_association_get_403(client, org, route):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = getattr(client, route.method)(url_for(route, org))
+    assert response.status_code in {403, 404}
+
+
+def test_refusal_is_written_to_the_audit_trail(client, org):
+    user = make_member(org, Role.RECEPTION)
+    client.force_login(user)
+    client.get(reverse("core:audit_log"))
+    with scopes_disabled():
+        event = AuditEvent.objects.get(action=AuditAction.PERMISSION_DENIED)
+    assert event.actor == user
+    assert event.organization == org
+    assert event.changes["path"] == reverse("core:audit_log")

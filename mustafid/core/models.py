@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -81,8 +82,12 @@ class Organization(models.Model):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.name_ar.split() if w not in {"جمعية", "ال"}]
-        return (words[0][:2] if words else self.slug[:2]).upper()
+        """Two letters for the badge shown where the association has no logo."""
+        words = [w for w in self.name_ar.split() if w != "جمعية"]
+        word = words[0] if words else self.slug
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]  # the article, not the name
+        return word[:2].upper()
 
 
 class Membership(models.Model):
@@ -186,6 +191,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def object_label(self) -> str:
+        """What kind of record the event is about, in the reader's language."""
+        if not self.object_type:
+            return ""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
 
     @property
     def change_rows(self):

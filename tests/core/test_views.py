@@ -90,3 +90,19 @@ def test_organizations_are_not_tenant_scoped_but_switching_is(client, org, other
     client.force_login(user)
     assert client.post(f"/switch/{other_org.pk}/").status_code == 404
     assert Organization.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name_ar", "initials"),
+    [("جمعية الصفا الخيرية", "صف"), ("جمعية ترياق للخدمات الصحية", "تر")],
+)
+def test_the_badge_uses_the_name_not_the_article(name_ar, initials):
+    assert Organization(name_ar=name_ar, slug="x").initials == initials
+
+
+def test_the_audit_trail_names_the_kind_of_record(client_as, beneficiary):
+    client = client_as(Role.MANAGER)
+    client.get(reverse("registry:beneficiary_detail", args=[beneficiary.pk]))
+    page = client.get(reverse("core:audit_log"))
+    assert "registry.beneficiary" not in page.text
+    assert f"مستفيد #{beneficiary.pk}" in page.text

@@ -8,6 +8,13 @@ from mustafid.registry.models import Beneficiary, Gender, IdentityType
 
 _rng = random.Random(1448)
 
+# The smallest valid PNG: one transparent pixel.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfab"
+    "d40000000049454e44ae426082"
+)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

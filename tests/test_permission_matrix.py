@@ -7,6 +7,7 @@ open); `test_every_route_is_in_the_matrix` fails until it does.
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scope, scopes_disabled
 
@@ -14,7 +15,7 @@ from mustafid.core import audit
 from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.roles import Role
 from tests.conftest import make_member
-from tests.factories import BeneficiaryFactory
+from tests.factories import TINY_PNG, BeneficiaryFactory
 
 ALL = frozenset(Role)
 OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
@@ -29,6 +30,10 @@ def make_audit_event(org):
     return {"pk": audit.record(AuditAction.VIEW, organization=org).pk}
 
 
+def give_logo(org):
+    org.logo.save("logo.png", ContentFile(TINY_PNG))
+
+
 def own_organization(org):
     return {"organization_id": org.pk}
 
@@ -40,12 +45,14 @@ class Route:
     method: str = "get"
     kwargs: object = None  # org -> URL kwargs, for routes that carry an id
     ok_status: tuple = field(default=(200,))
+    prepare: object = None  # org -> None, for routes that need data to answer 200
 
 
 ROUTES = [
     Route("core:dashboard", ALL),
     Route("core:association", ALL),
     Route("core:association_edit", frozenset({Role.ADMIN})),
+    Route("core:association_logo", ALL, prepare=give_logo),
     Route("core:staff", OVERSIGHT),
     Route("core:audit_log", OVERSIGHT),
     Route("core:audit_event", OVERSIGHT, kwargs=make_audit_event),
@@ -88,6 +95,8 @@ def url_for(route, org):
 @pytest.mark.parametrize("role", list(Role), ids=str)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_role_is_allowed_or_denied(client, org, route, role):
+    if route.prepare:
+        route.prepare(org)
     client.force_login(make_member(org, role))
     response = getattr(client, route.method)(url_for(route, org))
     if role in route.allowed:

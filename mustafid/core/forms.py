@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from mustafid.core.models import AuditAction, Organization
 from mustafid.core.roles import Role
+from mustafid.core.uploads import IMAGES, CheckedFileField
 
 
 class OrganizationForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    logo = CheckedFileField(label=_("logo"), kinds=IMAGES, max_mb=1, required=False)
 
     class Meta:
         model = Organization
@@ -23,6 +25,7 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "decision_window_days",
             "decision_days_kind",
+            "logo",
         ]
 
     def clean_decision_window_days(self):

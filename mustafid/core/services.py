@@ -16,7 +16,8 @@ def update_organization(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     before = audit.snapshot(organization, fields)
     for field, value in data.items():
-        setattr(organization, field, value)
+        # A cleared file input gives False; an untouched one, the stored file.
+        setattr(organization, field, "" if value is False else value)
     organization.full_clean()
     organization.save(update_fields=[*fields, "updated_at"])
     changes = audit.changed_fields(before, audit.snapshot(organization, fields))

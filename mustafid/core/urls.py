@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("association/", views.association, name="association"),
     path("association/edit/", views.association_edit, name="association_edit"),
+    path("association/logo/", views.association_logo, name="association_logo"),
     path("staff/", views.staff, name="staff"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/<int:pk>/", views.audit_event, name="audit_event"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from mustafid.core.models import AuditEvent, Membership
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import SESSION_KEY, get_for_org
+from mustafid.core.uploads import JPEG, PNG
 from mustafid.governance.models import PolicyVersion, StaffTool
 from mustafid.registry.models import Beneficiary, RegistrationStatus
 
@@ -86,7 +87,9 @@ def association(request):
 @staff_view(Perm.CHANGE_ASSOCIATION)
 def association_edit(request):
     organization = request.organization
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(
+        request.POST or None, request.FILES or None, instance=organization
+    )
     if request.method == "POST" and form.is_valid():
         services.update_organization(
             actor=request.user,
@@ -99,6 +102,19 @@ def association_edit(request):
     if request.method == "POST":
         organization.refresh_from_db()  # the bound form changed it; the shell shows it
     return TemplateResponse(request, "core/association_edit.html", {"form": form})
+
+
+@require_GET
+@staff_view(Perm.VIEW_DASHBOARD)
+def association_logo(request):
+    """The current association's logo, from private storage."""
+    logo = request.organization.logo
+    if not logo:
+        raise Http404
+    kind = PNG if logo.name.endswith(".png") else JPEG
+    response = FileResponse(logo.open("rb"), content_type=kind.mime)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @require_GET

@@ -1,5 +1,7 @@
 """Mustafid settings: one file, read from the environment (see .env.example)."""
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -36,6 +38,22 @@ if not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
         "SECRET_KEY must be set to a random value of 32+ characters when DEBUG is off."
     )
 
+# Identity numbers and mobiles are encrypted at rest (core.crypto). Generate a key with
+# `mustafid generate_keys`; list old keys after the new one while rotating.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY")
+if not (FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off."
+        )
+    # A trial or the demo: keys derived from the local secret, stable across runs.
+    _derived = hashlib.sha256(f"mustafid-fields:{SECRET_KEY}".encode()).digest()
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
+        base64.urlsafe_b64encode(_derived).decode()
+    ]
+    FIELD_HASH_KEY = FIELD_HASH_KEY or _derived.hex()
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -48,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "template_partials",
     "mustafid.core",
     "mustafid.contact",
@@ -144,6 +165,12 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# Background work (imports, notifications, reminders) goes through Django's tasks API;
+# by default the database queue and `mustafid db_worker --no-reload` (see README).
+TASKS = {
+    "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 # Served by WhiteNoise; in DEBUG straight from the apps' static folders.

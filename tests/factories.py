@@ -4,7 +4,12 @@ import factory
 from django.contrib.auth import get_user_model
 
 from mustafid.core.saudi_ids import make_id
-from mustafid.registry.models import Beneficiary, Gender, IdentityType
+from mustafid.registry.models import (
+    Beneficiary,
+    Gender,
+    IdentityType,
+    ResidencyStatus,
+)
 
 _rng = random.Random(1448)
 
@@ -44,4 +49,6 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     identity_type = IdentityType.NATIONAL_ID
     identity_number = factory.LazyFunction(lambda: make_id("1", _rng))
     gender = Gender.MALE
-    mobile = "+966501234567"
+    nationality = "SA"
+    residency_status = ResidencyStatus.CITIZEN
+    mobile = factory.Sequence(lambda n: f"+96650{n % 10_000_000:07d}")

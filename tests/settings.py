@@ -5,6 +5,10 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS", "oGb9mhpdBBpwBqW8DczkxsJ0W5r2k1g9VYjHn8pX3LA="
+)
+os.environ.setdefault("FIELD_HASH_KEY", "test-hash-key-0123456789abcdef")
 
 from mustafid.settings import *  # noqa: F403
 

@@ -4,8 +4,11 @@ import re
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-_SPACES = re.compile(r"\s+")
+_LETTERS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+)
+# "son of" / "daughter of" between name parts carry no identity.
+_LINKS = {"بن", "بنت", "ابن"}
 
 
 def to_western_digits(text: str) -> str:
@@ -13,8 +16,20 @@ def to_western_digits(text: str) -> str:
     return text.translate(_EASTERN_DIGITS)
 
 
+def name_words(text: str) -> list[str]:
+    """The words of a name in normal form: people write the same name as
+    أحمد / احمد, عبد الله / عبدالله, محمد بن سعد / محمد سعد, with or without
+    diacritics and tatweel; these all give the same words."""
+    text = _DIACRITICS.sub("", to_western_digits(text or "")).translate(_LETTERS)
+    words = [w for w in text.lower().split() if w not in _LINKS]
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] == "عبد":
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
 def normalize_name(text: str) -> str:
-    """Fold spellings people write interchangeably: hamza forms of alef, alef
-    maqsura and ya, ta marbuta and ha; drop diacritics and tatweel."""
-    text = _DIACRITICS.sub("", text or "").translate(_LETTERS)
-    return _SPACES.sub(" ", text).strip().lower()
+    return " ".join(name_words(text))

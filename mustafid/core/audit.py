@@ -21,10 +21,19 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return {key: _jsonable(value) for key, value in data.items()}
 
 
-def changed_fields(before: dict, after: dict) -> dict[str, list]:
-    """{field: [before, after]} for the fields whose value changed."""
+HIDDEN = "•••"
+
+
+def changed_fields(
+    before: dict, after: dict, *, hidden: frozenset[str] = frozenset()
+) -> dict[str, list]:
+    """{field: [before, after]} for the fields whose value changed.
+
+    Values of `hidden` fields (encrypted at rest) never reach the audit table:
+    the event says they changed, not what they were.
+    """
     return {
-        key: [before.get(key), after.get(key)]
+        key: [HIDDEN, HIDDEN] if key in hidden else [before.get(key), after.get(key)]
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }

@@ -9,6 +9,7 @@ import random
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,13 @@ from django.db import models, transaction
 from django_scopes import scope
 
 from mustafid.contact.models import Channel, ChannelKind
+from mustafid.core.crypto import blind_index
 from mustafid.core.models import Membership, Organization
 from mustafid.core.regions import Region
 from mustafid.core.roles import Role
 from mustafid.core.saudi_ids import CITIZEN, RESIDENT, make_id
 from mustafid.governance.models import PolicyVersion, StaffTool
+from mustafid.registry.defaults import ensure_registry_defaults
 from mustafid.registry.demo_names import (
     CITIES_BY_REGION,
     FAMILY_NAMES,
@@ -32,9 +35,15 @@ from mustafid.registry.demo_names import (
 )
 from mustafid.registry.models import (
     Beneficiary,
+    Category,
+    Education,
+    Employment,
     Gender,
+    HouseholdMember,
     IdentityType,
     RegistrationStatus,
+    Relation,
+    ResidencyStatus,
 )
 
 SEEDS_PATH = Path(__file__).resolve().parent.parent / "governance" / "seeds"
@@ -64,6 +73,7 @@ _POLICY_TEXT_FIELDS = (
 _POLICY_DATE_FIELDS = ("issue_date", "board_meeting_date")
 
 _CITIZEN_SHARE = 0.85
+_RESIDENT_NATIONALITIES = ("EG", "YE", "SY", "PK", "IN", "SD", "JO", "BD")
 _BIRTH_FIRST, _BIRTH_LAST = date(1950, 1, 1), date(2008, 12, 31)
 # 052 is not a Saudi mobile prefix; these are.
 _MOBILE_THIRD_DIGITS = "0345679"
@@ -109,6 +119,7 @@ def load_associations(*, seeds_path: Path | None = None) -> list[Organization]:
             slug=entry["slug"],
             defaults={field: entry.get(field, "") for field in _ORGANIZATION_FIELDS},
         )
+        ensure_registry_defaults(organization)
         with scope(organization=organization):
             _load_channels(organization, channels=entry["channels"])
             _load_tools(organization, tools=entry["tools"])
@@ -204,12 +215,21 @@ def create_demo_beneficiaries(org: Organization, *, count: int = 50) -> int:
         person = _demo_person(rng, organization=org)
         people.setdefault(person["identity_number"], person)
     with scope(organization=org):
-        existing = set(Beneficiary.objects.values_list("identity_number", flat=True))
+        existing = set(Beneficiary.objects.values_list("identity_hash", flat=True))
+        categories = list(Category.objects.all())
         created = 0
         for number, person in people.items():
-            if number not in existing:
-                Beneficiary(organization=org, **person).save()
-                created += 1
+            if blind_index(number) in existing:
+                continue
+            household = person.pop("household")
+            beneficiary = Beneficiary(organization=org, **person)
+            beneficiary.save()
+            beneficiary.categories.set(rng.sample(categories, k=rng.randint(0, 2)))
+            for member in household:
+                HouseholdMember.objects.create(
+                    organization=org, beneficiary=beneficiary, **member
+                )
+            created += 1
     return created
 
 
@@ -228,12 +248,24 @@ def _demo_person(rng: random.Random, *, organization: Organization) -> dict[str,
     else:
         city = rng.choice(CITIES_BY_REGION[region])
     birth_span = (_BIRTH_LAST - _BIRTH_FIRST).days
+    family_name = rng.choice(FAMILY_NAMES)
     return {
         "first_name": rng.choice(first_names),
         "father_name": rng.choice(MALE_FIRST_NAMES),
         "grandfather_name": rng.choice(MALE_FIRST_NAMES),
-        "family_name": rng.choice(FAMILY_NAMES),
+        "family_name": family_name,
         "gender": gender,
+        "nationality": "SA" if citizen else rng.choice(_RESIDENT_NATIONALITIES),
+        "residency_status": ResidencyStatus.CITIZEN
+        if citizen
+        else ResidencyStatus.RESIDENT,
+        "education": rng.choice(Education.values),
+        "employment_status": rng.choice(Employment.values),
+        "monthly_income": Decimal(rng.choice((0, 1500, 2500, 3000, 4200, 6000))),
+        "household": [
+            _demo_household_member(rng, family_name=family_name)
+            for _ in range(rng.choice((0, 1, 2, 3, 4, 5)))
+        ],
         "identity_type": IdentityType.NATIONAL_ID if citizen else IdentityType.IQAMA,
         "identity_number": make_id(CITIZEN if citizen else RESIDENT, rng),
         "birth_date": _BIRTH_FIRST + timedelta(days=rng.randint(0, birth_span)),
@@ -243,6 +275,22 @@ def _demo_person(rng: random.Random, *, organization: Organization) -> dict[str,
         "registration_status": rng.choices(
             list(_STATUS_WEIGHTS), weights=list(_STATUS_WEIGHTS.values())
         )[0],
+    }
+
+
+def _demo_household_member(rng: random.Random, *, family_name: str) -> dict:
+    relation = rng.choice((Relation.SPOUSE, Relation.SON, Relation.DAUGHTER))
+    male = relation == Relation.SON or (
+        relation == Relation.SPOUSE and rng.random() < 0.2
+    )
+    first = rng.choice(MALE_FIRST_NAMES if male else FEMALE_FIRST_NAMES)
+    return {
+        "relation": relation,
+        "full_name": f"{first} {family_name}",
+        "gender": Gender.MALE if male else Gender.FEMALE,
+        "birth_date": date(rng.randint(1960, 2022), rng.randint(1, 12), 1),
+        "has_disability": rng.random() < 0.08,
+        "monthly_income": Decimal(rng.choice((0, 0, 0, 800, 2000))),
     }
 
 

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from mustafid.core.saudi_ids import make_id
 from mustafid.registry.models import (
     Beneficiary,
+    Document,
+    DocumentType,
     Gender,
     IdentityType,
     ResidencyStatus,
@@ -52,3 +54,28 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     nationality = "SA"
     residency_status = ResidencyStatus.CITIZEN
     mobile = factory.Sequence(lambda n: f"+96650{n % 10_000_000:07d}")
+
+
+class DocumentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentType
+        django_get_or_create = ("organization", "code")
+
+    code = "national_id"
+    name_ar = "صورة الهوية"
+    expires = True
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    beneficiary = factory.SubFactory(
+        BeneficiaryFactory, organization=factory.SelfAttribute("..organization")
+    )
+    document_type = factory.SubFactory(
+        DocumentTypeFactory, organization=factory.SelfAttribute("..organization")
+    )
+    file = factory.django.FileField(filename="scan.png", data=TINY_PNG)
+    content_type = "image/png"
+    size = len(TINY_PNG)

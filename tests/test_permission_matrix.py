@@ -14,16 +14,40 @@ from django_scopes import scope, scopes_disabled
 from mustafid.core import audit
 from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.roles import Role
+from mustafid.registry.models import HouseholdMember
 from tests.conftest import make_member
-from tests.factories import TINY_PNG, BeneficiaryFactory
+from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
 ALL = frozenset(Role)
 OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
+CASEWORK = frozenset(
+    {Role.RECEPTION, Role.RESEARCHER, Role.SERVICES, Role.MANAGER, Role.ADMIN}
+)
+REACH = frozenset({Role.RECEPTION, Role.MANAGER, Role.ADMIN})
 
 
 def make_beneficiary(org):
     with scope(organization=org):
         return {"pk": BeneficiaryFactory(organization=org).pk}
+
+
+def make_member_of_household(org):
+    with scope(organization=org):
+        beneficiary = BeneficiaryFactory(organization=org)
+        member = HouseholdMember.objects.create(
+            organization=org,
+            beneficiary=beneficiary,
+            relation="son",
+            full_name="سعد",
+            gender="male",
+        )
+    return {"pk": beneficiary.pk, "member_pk": member.pk}
+
+
+def make_document(org):
+    with scope(organization=org):
+        document = DocumentFactory(organization=org)
+    return {"doc_pk": document.pk}
 
 
 def make_audit_event(org):
@@ -59,6 +83,16 @@ ROUTES = [
     Route("core:switch_association", ALL, "post", own_organization, (302,)),
     Route("registry:beneficiary_list", ALL),
     Route("registry:beneficiary_detail", ALL, kwargs=make_beneficiary),
+    Route("registry:beneficiary_create", CASEWORK),
+    Route("registry:beneficiary_edit", CASEWORK, kwargs=make_beneficiary),
+    Route("registry:member_create", CASEWORK, kwargs=make_beneficiary),
+    Route("registry:member_edit", CASEWORK, kwargs=make_member_of_household),
+    Route("registry:member_remove", CASEWORK, "post", make_member_of_household, (302,)),
+    Route("registry:document_create", CASEWORK, kwargs=make_beneficiary),
+    Route("registry:document_file", ALL, kwargs=make_document),
+    Route("registry:document_review", CASEWORK, kwargs=make_document),
+    Route("registry:reach_list", ALL),
+    Route("registry:reach_create", REACH),
 ]
 
 PUBLIC_ROUTES = {

@@ -51,13 +51,17 @@ class TenantModel(models.Model):
         super().save(*args, **kwargs)
 
 
-def get_for_org(request, model: type[models.Model], **lookup) -> models.Model:
-    """The object of the current association, or 404 (never another's)."""
+def get_for_org(request, source, **lookup) -> models.Model:
+    """The object of the current association, or 404 (never another's).
+
+    `source` is a tenant model or a queryset of one (for select_related etc.).
+    """
     if request.organization is None:
         raise Http404
+    queryset = source if isinstance(source, models.QuerySet) else source.objects.all()
     try:
-        return model.objects.get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

@@ -22,6 +22,11 @@ PNG = FileKind("png", "image/png")
 JPEG = FileKind("jpg", "image/jpeg")
 IMAGES = (PNG, JPEG)
 DOCUMENTS = (PDF, PNG, JPEG)
+XLSX = FileKind(
+    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+CSV = FileKind("csv", "text/csv")  # no signature: told apart by the importer
+SPREADSHEETS = (XLSX, CSV)
 
 
 def check_upload(upload, *, kinds: tuple[FileKind, ...], max_mb: int) -> FileKind:
@@ -70,4 +75,5 @@ class CheckedFileField(forms.FileField):
         if upload and upload is not initial and hasattr(upload, "size"):
             kind = check_upload(upload, kinds=self.kinds, max_mb=self.max_mb)
             upload.name = safe_name(kind)
+            upload.checked_kind = kind
         return upload

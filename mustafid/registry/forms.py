@@ -229,6 +229,7 @@ class ReachRecordForm(forms.ModelForm):
     channel = forms.ModelChoiceField(
         label=_("channel"), queryset=Channel.objects.none()
     )
+    link = forms.URLField(label=_("link"), required=False, assume_scheme="https")
 
     class Meta:
         model = ReachRecord

@@ -3,6 +3,7 @@ indexes, by name through the normalised name (trigram-indexed on PostgreSQL)."""
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 
 from mustafid.core.arabic import normalize_name, to_western_digits
 from mustafid.core.crypto import blind_index
@@ -28,9 +29,7 @@ def _by_number(queryset, digits: str):
         mobile_hash = blind_index(normalize_mobile(digits))
     except ValidationError:
         return queryset.filter(identity_hash__in=hashes)
-    return queryset.filter(identity_hash__in=hashes) | queryset.filter(
-        mobile_hash=mobile_hash
-    )
+    return queryset.filter(Q(identity_hash__in=hashes) | Q(mobile_hash=mobile_hash))
 
 
 def _by_name(queryset, name: str):

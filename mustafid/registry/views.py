@@ -1,26 +1,113 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import FileResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mustafid.core.audit import record_for_request
-from mustafid.core.models import AuditAction
+from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
-from mustafid.registry.models import Beneficiary
+from mustafid.registry import services
+from mustafid.registry.forms import (
+    BeneficiaryFilterForm,
+    BeneficiaryForm,
+    DocumentForm,
+    DocumentReviewForm,
+    HouseholdMemberForm,
+    ReachRecordForm,
+)
+from mustafid.registry.models import (
+    Beneficiary,
+    Category,
+    Document,
+    HouseholdMember,
+    ReachRecord,
+)
 
 PAGE_SIZE = 25
+TABS = ("data", "household", "documents", "cases", "contacts", "complaints",
+        "surveys", "audit")  # fmt: skip
 
 
 @require_GET
 @staff_view(Perm.VIEW_BENEFICIARIES)
 def beneficiary_list(request):
-    query = request.GET.get("q", "").strip()[:100]
-    beneficiaries = Beneficiary.objects.search(query)
+    form = BeneficiaryFilterForm(request.GET or None)
+    beneficiaries = Beneficiary.objects.all()
+    if form.is_valid():
+        beneficiaries = form.filter(beneficiaries)
+    beneficiaries = beneficiaries.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.all())
+    ).annotate(
+        expired_documents=Count(
+            "documents", filter=Q(documents__expires_on__lt=timezone.localdate())
+        )
+    )
+    if not beneficiaries.query.order_by:
+        beneficiaries = beneficiaries.order_by("family_name", "first_name", "id")
     page = Paginator(beneficiaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return TemplateResponse(
-        request, "registry/beneficiary_list.html", {"page": page, "query": query}
+        request,
+        "registry/beneficiary_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _beneficiary_form(request, instance=None):
+    return BeneficiaryForm(
+        request.POST or None,
+        instance=instance,
+        can_override_check_digit=request.membership.has_perm(Perm.OVERRIDE_ID_CHECK),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.CHANGE_BENEFICIARIES)
+def beneficiary_create(request):
+    form = _beneficiary_form(request)
+    if request.method == "POST" and form.is_valid():
+        beneficiary = services.register_beneficiary(
+            actor=request.user,
+            organization=request.organization,
+            data=form.registry_data(),
+            request=request,
+        )
+        messages.success(request, _("The beneficiary was registered."))
+        return redirect("registry:beneficiary_detail", pk=beneficiary.pk)
+    return TemplateResponse(
+        request, "registry/beneficiary_form.html", {"form": form, "beneficiary": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.CHANGE_BENEFICIARIES)
+def beneficiary_edit(request, pk: int):
+    beneficiary = get_for_org(request, Beneficiary, pk=pk)
+    form = _beneficiary_form(request, instance=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        services.update_beneficiary(
+            actor=request.user,
+            beneficiary=beneficiary,
+            data=form.registry_data(),
+            request=request,
+        )
+        messages.success(request, _("The changes were saved."))
+        return redirect("registry:beneficiary_detail", pk=beneficiary.pk)
+    if request.method == "POST":
+        beneficiary.refresh_from_db()  # the bound form changed the instance
+    return TemplateResponse(
+        request,
+        "registry/beneficiary_form.html",
+        {"form": form, "beneficiary": beneficiary},
     )
 
 
@@ -28,9 +115,208 @@ def beneficiary_list(request):
 @staff_view(Perm.VIEW_BENEFICIARIES)
 @transaction.atomic
 def beneficiary_detail(request, pk: int):
-    beneficiary = get_for_org(request, Beneficiary, pk=pk)
+    beneficiary = get_for_org(request, Beneficiary.objects.with_household(), pk=pk)
+    tab = request.GET.get("tab", "data")
+    if tab not in TABS:
+        tab = "data"
     # P-PRIVACY: every opening of a beneficiary's record is audited.
-    record_for_request(request, AuditAction.VIEW, obj=beneficiary)
-    return TemplateResponse(
-        request, "registry/beneficiary_detail.html", {"beneficiary": beneficiary}
+    record_for_request(request, AuditAction.VIEW, obj=beneficiary, changes={"tab": tab})
+    tabs = [
+        (key, label)
+        for key, label in _tab_labels()
+        if key != "audit" or request.membership.has_perm(Perm.VIEW_AUDIT)
+    ]
+    context = {"beneficiary": beneficiary, "tab": tab, "tabs": tabs}
+    context |= _tab_context(request, beneficiary, tab)
+    return TemplateResponse(request, "registry/beneficiary_detail.html", context)
+
+
+def _tab_labels():
+    from django.utils.translation import gettext_lazy
+
+    labels = {
+        "data": gettext_lazy("Data"),
+        "household": gettext_lazy("Household"),
+        "documents": gettext_lazy("Documents"),
+        "cases": gettext_lazy("Requests"),
+        "contacts": gettext_lazy("Contacts"),
+        "complaints": gettext_lazy("Complaints"),
+        "surveys": gettext_lazy("Surveys"),
+        "audit": gettext_lazy("Audit trail"),
+    }
+    return [(key, labels[key]) for key in TABS]
+
+
+def _tab_context(request, beneficiary, tab):
+    if tab == "data":
+        return {"categories": beneficiary.categories.all()}
+    if tab == "household":
+        return {"members": beneficiary.household_members.all()}
+    if tab == "documents":
+        return {
+            "documents": beneficiary.documents.select_related(
+                "document_type", "verified_by"
+            ),
+            "can_verify": request.membership.has_perm(Perm.VERIFY_DOCUMENTS),
+        }
+    if tab == "audit" and request.membership.has_perm(Perm.VIEW_AUDIT):
+        return {
+            "events": AuditEvent.objects.filter(
+                object_type=beneficiary._meta.label_lower,
+                object_id=str(beneficiary.pk),
+            )[:100]
+        }
+    return {}
+
+
+def _member_form_view(request, pk, member_pk=None):
+    beneficiary = get_for_org(request, Beneficiary, pk=pk)
+    member = (
+        get_for_org(request, HouseholdMember, pk=member_pk, beneficiary=beneficiary)
+        if member_pk
+        else None
     )
+    form = HouseholdMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.save_household_member(
+            actor=request.user,
+            beneficiary=beneficiary,
+            member=member,
+            data=form.cleaned_data,
+            request=request,
+        )
+        messages.success(request, _("The household was updated."))
+        return redirect(_tab_url(beneficiary, "household"))
+    return TemplateResponse(
+        request,
+        "registry/member_form.html",
+        {"form": form, "beneficiary": beneficiary, "member": member},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.CHANGE_BENEFICIARIES)
+def member_create(request, pk: int):
+    return _member_form_view(request, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.CHANGE_BENEFICIARIES)
+def member_edit(request, pk: int, member_pk: int):
+    return _member_form_view(request, pk, member_pk)
+
+
+@require_POST
+@staff_view(Perm.CHANGE_BENEFICIARIES)
+def member_remove(request, pk: int, member_pk: int):
+    beneficiary = get_for_org(request, Beneficiary, pk=pk)
+    member = get_for_org(
+        request, HouseholdMember, pk=member_pk, beneficiary=beneficiary
+    )
+    services.remove_household_member(actor=request.user, member=member, request=request)
+    messages.success(request, _("The household member was removed."))
+    return redirect(_tab_url(beneficiary, "household"))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.CHANGE_BENEFICIARIES)
+def document_create(request, pk: int):
+    beneficiary = get_for_org(request, Beneficiary, pk=pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.add_document(
+            actor=request.user,
+            beneficiary=beneficiary,
+            document_type=form.cleaned_data["document_type"],
+            upload=upload,
+            content_type=upload.checked_kind.mime,
+            expires_on=form.cleaned_data["expires_on"],
+            request=request,
+        )
+        messages.success(request, _("The document was added, awaiting verification."))
+        return redirect(_tab_url(beneficiary, "documents"))
+    return TemplateResponse(
+        request,
+        "registry/document_form.html",
+        {"form": form, "beneficiary": beneficiary},
+    )
+
+
+@require_GET
+@staff_view(Perm.VIEW_BENEFICIARIES)
+def document_file(request, doc_pk: int):
+    """The document's file, only after the permission check (never a public URL)."""
+    document = get_for_org(request, Document, pk=doc_pk)
+    record_for_request(request, AuditAction.VIEW, obj=document)
+    response = FileResponse(
+        document.file.open("rb"), content_type=document.content_type
+    )
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.VERIFY_DOCUMENTS)
+def document_review(request, doc_pk: int):
+    document = get_for_org(
+        request, Document.objects.select_related("beneficiary"), pk=doc_pk
+    )
+    form = DocumentReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.verify_document(
+            actor=request.user,
+            document=document,
+            verified=form.cleaned_data["decision"] == "verify",
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        messages.success(request, _("The document's verification was recorded."))
+        return redirect(_tab_url(document.beneficiary, "documents"))
+    return TemplateResponse(
+        request, "registry/document_review.html", {"form": form, "document": document}
+    )
+
+
+@require_GET
+@staff_view(Perm.VIEW_BENEFICIARIES)
+def reach_list(request):
+    records = ReachRecord.objects.select_related("channel")
+    totals = (
+        records.values("channel__name_ar", "channel__name_en")
+        .annotate(total=Sum("count"), entries=Count("id"))
+        .order_by("-total")
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "registry/reach_list.html",
+        {
+            "page": page,
+            "totals": totals,
+            "grand_total": records.aggregate(total=Sum("count"))["total"] or 0,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Perm.RECORD_REACH)
+def reach_create(request):
+    form = ReachRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_reach(
+            actor=request.user,
+            organization=request.organization,
+            data=form.cleaned_data,
+            request=request,
+        )
+        messages.success(request, _("The reach was recorded."))
+        return redirect("registry:reach_list")
+    return TemplateResponse(request, "registry/reach_form.html", {"form": form})
+
+
+def _tab_url(beneficiary, tab):
+    from django.urls import reverse
+
+    return reverse("registry:beneficiary_detail", args=[beneficiary.pk]) + f"?tab={tab}"

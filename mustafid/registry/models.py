@@ -220,6 +220,10 @@ class Beneficiary(TenantModel):
 
     objects = tenant_manager(BeneficiaryQuerySet)
 
+    # hash column -> encrypted column it indexes (kept in step by save() and by
+    # `mustafid rotate_keys`).
+    BLIND_INDEXES = {"identity_hash": "identity_number", "mobile_hash": "mobile"}
+
     class Meta:
         ordering = ["organization", "family_name", "first_name", "id"]
         verbose_name = _("beneficiary")
@@ -247,10 +251,10 @@ class Beneficiary(TenantModel):
     def save(self, *args, **kwargs):
         # Derived columns: the search key and the blind indexes of encrypted values.
         self.name_normalized = normalize_name(self.full_name)
-        self.identity_hash = blind_index(self.identity_number)
-        self.mobile_hash = blind_index(self.mobile)
+        for hash_field, source in self.BLIND_INDEXES.items():
+            setattr(self, hash_field, blind_index(getattr(self, source)))
         if kwargs.get("update_fields") is not None:
-            derived = {"name_normalized", "identity_hash", "mobile_hash"}
+            derived = {"name_normalized", *self.BLIND_INDEXES}
             kwargs["update_fields"] = set(kwargs["update_fields"]) | derived
         super().save(*args, **kwargs)
 

@@ -43,3 +43,21 @@ def test_a_secret_can_come_from_a_file(tmp_path):
     secret.write_text("s" * 40 + "\n")
     result = import_settings(DATA_DIR=str(tmp_path), SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
+
+
+def test_without_debug_the_field_encryption_keys_are_required(tmp_path):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "DEBUG"}
+    }
+    environment.update(DATA_DIR=str(tmp_path), SECRET_KEY="k" * 50)
+    result = subprocess.run(
+        [sys.executable, "-c", "import mustafid.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr

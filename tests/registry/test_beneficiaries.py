@@ -22,7 +22,7 @@ from mustafid.registry.models import (
     HouseholdMember,
     ReachRecord,
 )
-from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
+from tests.factories import BeneficiaryFactory, DocumentFactory
 
 VALID_ID = "1000000008"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -17,8 +17,17 @@ class CalendarDateWidget(forms.MultiWidget):
     def __init__(self, attrs=None):
         super().__init__(
             [
-                forms.Select(choices=DualCalendarDateField.CALENDARS),
-                forms.TextInput(attrs={"placeholder": "1446-03-12", "dir": "ltr"}),
+                forms.Select(
+                    choices=DualCalendarDateField.CALENDARS,
+                    attrs={"aria-label": _("Calendar")},
+                ),
+                forms.TextInput(
+                    attrs={
+                        "placeholder": "1446-03-12",
+                        "dir": "ltr",
+                        "aria-label": _("Date (year-month-day)"),
+                    }
+                ),
             ],
             attrs,
         )

@@ -82,6 +82,8 @@ class BeneficiaryForm(forms.ModelForm):
     def __init__(self, *args, can_override_check_digit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_override_check_digit = can_override_check_digit
+        if not self.instance.pk:
+            self.initial.setdefault("nationality", "SA")
         if not can_override_check_digit:
             del self.fields["accept_check_digit"], self.fields["check_digit_reason"]
         # Querysets are built per request, inside the association's scope.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mustafid.registry import views
+from mustafid.registry import settings_views, views
 
 app_name = "registry"
 
@@ -27,4 +27,9 @@ urlpatterns = [
     ),
     path("reach/", views.reach_list, name="reach_list"),
     path("reach/new/", views.reach_create, name="reach_create"),
+    path(
+        "settings/<str:kind>/",
+        settings_views.registry_list_settings,
+        name="list_settings",
+    ),
 ]

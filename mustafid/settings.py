@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "mustafid.contact",
     "mustafid.governance",
     "mustafid.registry",
+    "mustafid.catalog",
+    "mustafid.cases",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("", include("mustafid.core.urls")),
     path("beneficiaries/", include("mustafid.registry.urls")),
+    path("cases/", include("mustafid.cases.urls")),
+    path("services/", include("mustafid.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -14,16 +14,23 @@ from django_scopes import scope, scopes_disabled
 from mustafid.core import audit
 from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.roles import Role
+from mustafid.registry.import_models import ImportJob, ImportStatus
 from mustafid.registry.models import HouseholdMember
+from tests.cases.helpers import make_case, make_service
 from tests.conftest import make_member
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
 ALL = frozenset(Role)
 OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
+IMPORTERS = frozenset({Role.MANAGER, Role.ADMIN})
 CASEWORK = frozenset(
     {Role.RECEPTION, Role.RESEARCHER, Role.SERVICES, Role.MANAGER, Role.ADMIN}
 )
 REACH = frozenset({Role.RECEPTION, Role.MANAGER, Role.ADMIN})
+INTAKE = frozenset({Role.RECEPTION, Role.MANAGER, Role.ADMIN})
+VERIFY = frozenset({Role.RECEPTION, Role.RESEARCHER, Role.SERVICES})
+DELIVER = frozenset({Role.SERVICES, Role.MANAGER})
+SERVICES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 def make_beneficiary(org):
@@ -56,6 +63,40 @@ def make_audit_event(org):
 
 def give_logo(org):
     org.logo.save("logo.png", ContentFile(TINY_PNG))
+
+
+def make_submitted_case(org):
+    return {"pk": make_case(org, "submitted").pk, "to": "verifying"}
+
+
+def make_delivering_case(org):
+    return {"pk": make_case(org, "delivering").pk}
+
+
+def make_scanned_case(org):
+    return {"pk": make_case(org, "submitted", scan=True).pk}
+
+
+def make_import_job(org, status=ImportStatus.UPLOADED, **counts):
+    with scope(organization=org):
+        job = ImportJob(
+            organization=org,
+            file_kind="csv",
+            original_name="people.csv",
+            headers=["رقم الهوية"],
+            mapping=["identity_number"],
+            total_rows=1,
+            status=status,
+            **counts,
+        )
+        content = ContentFile("رقم الهوية\n1000000008\n".encode())
+        job.file.save("people.csv", content, save=False)
+        job.save()
+    return {"pk": job.pk}
+
+
+def make_checked_import_job(org):
+    return make_import_job(org, ImportStatus.VALIDATED, valid_rows=1)
 
 
 def own_organization(org):
@@ -94,11 +135,41 @@ ROUTES = [
     Route("registry:document_review", CASEWORK, kwargs=make_document),
     Route("registry:reach_list", ALL),
     Route("registry:reach_create", REACH),
+    Route("registry:import_list", IMPORTERS),
+    Route("registry:import_upload", IMPORTERS),
+    Route("registry:import_job", IMPORTERS, kwargs=make_import_job),
+    Route("registry:import_mapping", IMPORTERS, kwargs=make_import_job),
+    Route("registry:import_errors", IMPORTERS, kwargs=make_checked_import_job),
+    Route("registry:import_start", IMPORTERS, "post", make_checked_import_job, (302,)),
+    Route("registry:import_cancel", IMPORTERS, "post", make_import_job, (302,)),
+    Route("registry:beneficiary_export", OVERSIGHT),
     Route(
         "registry:list_settings",
         frozenset({Role.ADMIN}),
         kwargs=lambda org: {"kind": "document-types"},
         carries_id=False,
+    ),
+    # Without a query the check answers 400 with the reason: allowed, not 403.
+    Route("registry:duplicate_check", ALL, ok_status=(400,)),
+    Route(
+        "registry:beneficiary_merge",
+        frozenset({Role.MANAGER, Role.ADMIN}),
+        kwargs=lambda org: (
+            make_beneficiary(org) | {"other_pk": make_beneficiary(org)["pk"]}
+        ),
+    ),
+    Route("cases:case_list", ALL),
+    Route("cases:case_intake", INTAKE),
+    Route("cases:case_detail", ALL, kwargs=lambda org: {"pk": make_case(org).pk}),
+    Route("cases:case_move", VERIFY, "post", make_submitted_case, (302,)),
+    Route("cases:delivery_create", DELIVER, "post", make_delivering_case, (302,)),
+    Route("cases:attestation_scan", ALL, kwargs=make_scanned_case),
+    Route("catalog:service_list", SERVICES),
+    Route("catalog:service_create", SERVICES),
+    Route(
+        "catalog:service_edit",
+        SERVICES,
+        kwargs=lambda org: {"pk": make_service(org).pk},
     ),
 ]
 

@@ -49,3 +49,6 @@ class Channel(TenantModel):
     @property
     def name(self) -> str:
         return bilingual(self.name_ar, self.name_en)
+
+
+from mustafid.contact.outbox import OutboxMessage  # noqa: E402,F401

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django_scopes import scope
 
+from mustafid.catalog.defaults import ensure_default_services
 from mustafid.contact.models import Channel, ChannelKind
 from mustafid.core.crypto import blind_index
 from mustafid.core.models import Membership, Organization
@@ -45,6 +46,7 @@ from mustafid.registry.models import (
     Relation,
     ResidencyStatus,
 )
+from mustafid.registry.name_keys import build_missing_name_keys
 
 SEEDS_PATH = Path(__file__).resolve().parent.parent / "governance" / "seeds"
 # Demo only, and public on purpose: `mustafid demo` prints it beside every login.
@@ -121,6 +123,7 @@ def load_associations(*, seeds_path: Path | None = None) -> list[Organization]:
         )
         ensure_registry_defaults(organization)
         with scope(organization=organization):
+            ensure_default_services(organization)
             _load_channels(organization, channels=entry["channels"])
             _load_tools(organization, tools=entry["tools"])
             _load_policy(organization, policy=entry["policy"], seeds_path=seeds_path)
@@ -230,6 +233,8 @@ def create_demo_beneficiaries(org: Organization, *, count: int = 50) -> int:
                     organization=org, beneficiary=beneficiary, **member
                 )
             created += 1
+        # Loaded without the registry services: give them their duplicate keys.
+        build_missing_name_keys(Beneficiary.objects.all())
     return created
 
 

@@ -468,3 +468,7 @@ class ReachRecord(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.content} ({self.count})"
+
+
+from mustafid.registry.import_models import ImportJob  # noqa: E402,F401
+from mustafid.registry.name_keys import BeneficiaryNameKey  # noqa: E402,F401

@@ -13,6 +13,7 @@ from mustafid.registry.models import (
     ReachRecord,
     VerificationStatus,
 )
+from mustafid.registry.name_keys import refresh_name_keys
 
 # Encrypted at rest: their values stay out of the audit trail.
 SENSITIVE = frozenset({"identity_number", "mobile"})
@@ -27,6 +28,7 @@ def register_beneficiary(
     beneficiary = Beneficiary(organization=organization, **data)
     beneficiary.save()
     beneficiary.categories.set(categories)
+    refresh_name_keys(beneficiary)
     after = audit.snapshot(beneficiary)
     audit.record(
         AuditAction.CREATE,
@@ -52,6 +54,7 @@ def update_beneficiary(
     beneficiary.save()
     if categories is not None:
         beneficiary.categories.set(categories)
+    refresh_name_keys(beneficiary)
     changes = audit.changed_fields(
         before, audit.snapshot(beneficiary), hidden=SENSITIVE
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mustafid.registry import settings_views, views
+from mustafid.registry import duplicate_views, import_views, settings_views, views
 
 app_name = "registry"
 
@@ -32,4 +32,22 @@ urlpatterns = [
         settings_views.registry_list_settings,
         name="list_settings",
     ),
+    path("duplicates/check/", duplicate_views.duplicate_check, name="duplicate_check"),
+    path(
+        "<int:pk>/merge/<int:other_pk>/",
+        duplicate_views.beneficiary_merge,
+        name="beneficiary_merge",
+    ),
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path(
+        "imports/<int:pk>/columns/", import_views.import_mapping, name="import_mapping"
+    ),
+    path(
+        "imports/<int:pk>/errors.csv", import_views.import_errors, name="import_errors"
+    ),
+    path("imports/<int:pk>/start/", import_views.import_start, name="import_start"),
+    path("imports/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("export.xlsx", import_views.beneficiary_export, name="beneficiary_export"),
 ]

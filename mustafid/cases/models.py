@@ -79,7 +79,7 @@ class CaseCounter(TenantModel):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["organization", "hijri_year"]
+        ordering = ["hijri_year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "hijri_year"], name="case_counter_per_year"
@@ -136,7 +136,7 @@ class Case(TenantModel):
     objects = tenant_manager(CaseQuerySet)
 
     class Meta:
-        ordering = ["organization", "-created_at", "-id"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         constraints = [
@@ -223,7 +223,7 @@ class AttestationText(TenantModel):
     is_current = models.BooleanField(_("current"), default=True)
 
     class Meta:
-        ordering = ["organization", "-version"]
+        ordering = ["-version"]
         verbose_name = _("attestation text")
         verbose_name_plural = _("attestation texts")
         constraints = [
@@ -328,7 +328,7 @@ class Holiday(TenantModel):
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
-        ordering = ["organization", "date"]
+        ordering = ["date"]
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         constraints = [

@@ -65,7 +65,7 @@ class Service(TenantModel):
     objects = tenant_manager(ServiceQuerySet)
 
     class Meta:
-        ordering = ["organization", "name_ar", "id"]
+        ordering = ["name_ar", "id"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
         constraints = [

@@ -36,7 +36,7 @@ class Channel(TenantModel):
     is_enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:
-        ordering = ["organization", "position", "id"]
+        ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name_ar"], name="channel_name_unique_per_org"

@@ -107,7 +107,7 @@ class Membership(models.Model):
     objects = tenant_manager()
 
     class Meta:
-        ordering = ["organization", "role", "user__username"]
+        ordering = ["role", "user__username"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organization"], name="one_membership_per_association"

@@ -24,7 +24,7 @@ class PolicyVersion(TenantModel):
     approval_note = models.TextField(_("approval note"), blank=True)
 
     class Meta:
-        ordering = ["organization", "-board_meeting_date", "-id"]
+        ordering = ["-board_meeting_date", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "number"], name="policy_version_unique_per_org"
@@ -48,7 +48,7 @@ class StaffTool(TenantModel):
     file = models.FileField(_("file"), upload_to="tools/", blank=True)
 
     class Meta:
-        ordering = ["organization", "position", "id"]
+        ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name_ar"], name="staff_tool_unique_per_org"

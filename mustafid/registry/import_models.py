@@ -83,7 +83,7 @@ class ImportJob(TenantModel):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["organization", "-created_at", "-id"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         constraints = [

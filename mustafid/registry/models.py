@@ -92,7 +92,7 @@ class Category(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["organization", "position", "id"]
+        ordering = ["position", "id"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
@@ -133,7 +133,8 @@ class Beneficiary(TenantModel):
     grandfather_name = models.CharField(_("grandfather's name"), max_length=50)
     family_name = models.CharField(_("family name"), max_length=50)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    name_normalized = models.CharField(max_length=210, editable=False, db_index=True)
+    # Searched through the trigram index of migration 0002, not a btree.
+    name_normalized = models.CharField(max_length=210, editable=False)
 
     identity_type = models.CharField(
         _("identity type"), max_length=20, choices=IdentityType.choices
@@ -225,7 +226,7 @@ class Beneficiary(TenantModel):
     BLIND_INDEXES = {"identity_hash": "identity_number", "mobile_hash": "mobile"}
 
     class Meta:
-        ordering = ["organization", "family_name", "first_name", "id"]
+        ordering = ["family_name", "first_name", "id"]
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
         constraints = [
@@ -315,7 +316,7 @@ class HouseholdMember(TenantModel):
     )
 
     class Meta:
-        ordering = ["beneficiary", "birth_date", "id"]
+        ordering = ["birth_date", "id"]
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [
@@ -340,7 +341,7 @@ class DocumentType(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["organization", "position", "id"]
+        ordering = ["position", "id"]
         verbose_name = _("document type")
         verbose_name_plural = _("document types")
         constraints = [
@@ -419,7 +420,7 @@ class Document(TenantModel):
     objects = tenant_manager(DocumentQuerySet)
 
     class Meta:
-        ordering = ["beneficiary", "document_type__position", "-created_at"]
+        ordering = ["document_type__position", "-created_at"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
@@ -456,7 +457,7 @@ class ReachRecord(TenantModel):
     )
 
     class Meta:
-        ordering = ["organization", "-period_end", "id"]
+        ordering = ["-period_end", "id"]
         verbose_name = _("reach record")
         verbose_name_plural = _("reach records")
         constraints = [

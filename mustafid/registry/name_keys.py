@@ -79,7 +79,7 @@ class BeneficiaryNameKey(TenantModel):
     loose_key = models.CharField(max_length=60)
 
     class Meta:
-        ordering = ["beneficiary", "position"]
+        ordering = ["beneficiary_id", "position"]
         verbose_name = _("name key")
         verbose_name_plural = _("name keys")
         constraints = [

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from mustafid.core.models import AuditAction
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
+from mustafid.core.uploads import serve_private
 from mustafid.registry.models import Beneficiary
 
 PAGE_SIZE = 50
@@ -201,9 +202,4 @@ def attestation_scan(request, pk: int):
     if not attestation.scan:
         raise Http404
     record_for_request(request, AuditAction.VIEW, obj=attestation)
-    response = FileResponse(
-        attestation.scan.open("rb"), content_type=attestation.scan_content_type
-    )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private(attestation.scan, content_type=attestation.scan_content_type)

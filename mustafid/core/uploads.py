@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import filetype
 from django import forms
+from django.http import FileResponse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -77,3 +78,13 @@ class CheckedFileField(forms.FileField):
             upload.name = safe_name(kind)
             upload.checked_kind = kind
         return upload
+
+
+def serve_private(stored_file, *, content_type: str) -> FileResponse:
+    """A private upload, shown inline and never kept by shared caches.
+
+    Call only after the permission check and the audit event."""
+    response = FileResponse(stored_file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mustafid.core.audit import record_for_request
@@ -14,6 +15,7 @@ from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
+from mustafid.core.uploads import serve_private
 from mustafid.registry import services
 from mustafid.registry.forms import (
     BeneficiaryFilterForm,
@@ -32,8 +34,17 @@ from mustafid.registry.models import (
 )
 
 PAGE_SIZE = 25
-TABS = ("data", "household", "documents", "cases", "contacts", "complaints",
-        "surveys", "audit")  # fmt: skip
+# The profile's sections; later issues fill cases, contacts, complaints, surveys.
+TABS = {
+    "data": gettext_lazy("Data"),
+    "household": gettext_lazy("Household"),
+    "documents": gettext_lazy("Documents"),
+    "cases": gettext_lazy("Requests"),
+    "contacts": gettext_lazy("Contacts"),
+    "complaints": gettext_lazy("Complaints"),
+    "surveys": gettext_lazy("Surveys"),
+    "audit": gettext_lazy("Audit trail"),
+}
 
 
 @require_GET
@@ -123,28 +134,12 @@ def beneficiary_detail(request, pk: int):
     record_for_request(request, AuditAction.VIEW, obj=beneficiary, changes={"tab": tab})
     tabs = [
         (key, label)
-        for key, label in _tab_labels()
+        for key, label in TABS.items()
         if key != "audit" or request.membership.has_perm(Perm.VIEW_AUDIT)
     ]
     context = {"beneficiary": beneficiary, "tab": tab, "tabs": tabs}
     context |= _tab_context(request, beneficiary, tab)
     return TemplateResponse(request, "registry/beneficiary_detail.html", context)
-
-
-def _tab_labels():
-    from django.utils.translation import gettext_lazy
-
-    labels = {
-        "data": gettext_lazy("Data"),
-        "household": gettext_lazy("Household"),
-        "documents": gettext_lazy("Documents"),
-        "cases": gettext_lazy("Requests"),
-        "contacts": gettext_lazy("Contacts"),
-        "complaints": gettext_lazy("Complaints"),
-        "surveys": gettext_lazy("Surveys"),
-        "audit": gettext_lazy("Audit trail"),
-    }
-    return [(key, labels[key]) for key in TABS]
 
 
 def _tab_context(request, beneficiary, tab):
@@ -249,12 +244,7 @@ def document_file(request, doc_pk: int):
     """The document's file, only after the permission check (never a public URL)."""
     document = get_for_org(request, Document, pk=doc_pk)
     record_for_request(request, AuditAction.VIEW, obj=document)
-    response = FileResponse(
-        document.file.open("rb"), content_type=document.content_type
-    )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private(document.file, content_type=document.content_type)
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,6 +307,4 @@ def reach_create(request):
 
 
 def _tab_url(beneficiary, tab):
-    from django.urls import reverse
-
     return reverse("registry:beneficiary_detail", args=[beneficiary.pk]) + f"?tab={tab}"

@@ -544,6 +544,19 @@ def load(args) -> dict:
                     copy.write(block)
             spool.clear()
             timings[f"copy_{table}_s"] = time.perf_counter() - t1
+        if name_keys:
+            # Search's dictionary of name words, as name_keys._remember_words
+            # keeps it (the bench association's rows only; nothing is removed).
+            t1 = time.perf_counter()
+            conn.execute(
+                "INSERT INTO registry_nameword"
+                " (organization_id, word, created_at, updated_at)"
+                " SELECT organization_id, loose_key, now(), now()"
+                " FROM registry_beneficiarynamekey WHERE organization_id = %s"
+                " GROUP BY organization_id, loose_key ON CONFLICT DO NOTHING",
+                [org.pk],
+            )
+            timings["name_words_s"] = time.perf_counter() - t1
         timings["rows_total_s"] = time.perf_counter() - t0
 
         index_times = {}

@@ -30,13 +30,6 @@ import common
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 KINDS = ("identity", "mobile", "name", "duplicate")
-# Spelling mistakes through the index: `<%` is word_similarity() >= the
-# threshold, which the trigram GIN serves (the function alone it cannot).
-FUZZY_REWRITE = (
-    "SELECT *, word_similarity(%s, name_normalized) AS similarity "
-    "FROM registry_beneficiary WHERE organization_id = %s "
-    "AND %s <%% name_normalized ORDER BY similarity DESC, id LIMIT 25"
-)
 
 
 # ---------------------------------------------------------------------------
@@ -375,38 +368,15 @@ def bench_mobile(ctx) -> dict:
 
 
 def bench_name(ctx) -> dict:
-    from mustafid.core.arabic import normalize_name
     from mustafid.registry.models import Beneficiary
-    from mustafid.registry.search import FUZZY_THRESHOLD
 
-    connection, org_id = ctx["connection"], ctx["org"].pk
+    connection = ctx["connection"]
     probes = name_probes(ctx["rng"], ctx["names"], ctx["rows"])
 
     def orm(probe):
         return list(Beneficiary.objects.search(probe[1])[:25])
 
-    def rewrite(probe, statements):
-        """What an index can serve: LIKE through the trigram GIN for exact words;
-        for spelling mistakes the <% operator (the GIN serves it, the
-        word_similarity() function the application filters on it cannot)."""
-        if len(statements) == 1:  # the exact path found nothing to fall back from
-            return replay(connection, statements)
-        fuzzy = len([s for s, _ in statements if "WORD_SIMILARITY" in s.upper()]) > 0
-        if not fuzzy:
-            return replay(connection, statements)
-        name = normalize_name(probe[1])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                [str(FUZZY_THRESHOLD)],
-            )
-            cursor.execute(FUZZY_REWRITE, [name, org_id, name])
-            return len(cursor.fetchall())
-
-    raw = {
-        "raw (same SQL)": lambda _p, s: replay(connection, s),
-        "raw (rewrite)": rewrite,
-    }
+    raw = {"raw (same SQL)": lambda _p, s: replay(connection, s)}
     times, plans = measure(
         probes, orm, raw, warmup=ctx["warmup"], connection=connection
     )
@@ -420,28 +390,24 @@ def bench_name(ctx) -> dict:
         ctx["explain"][f"name search, {kind}: {example}"] = explain(
             connection, plans[positions[0]]
         )
-        if kind == "misspelt":
-            name = normalize_name(example)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                    [str(FUZZY_THRESHOLD)],
-                )
-            ctx["explain"][f"name search, misspelt, rewrite with <%: {name}"] = explain(
-                connection, [(FUZZY_REWRITE, [name, org_id, name])]
-            )
-    out["fell back to trigrams"] = sum(
-        1 for plan in plans if any("WORD_SIMILARITY" in sql for sql, _ in plan)
+    out["fell back to letters"] = sum(
+        1
+        for plan in plans
+        if any("LIKE" in sql and "nameword" not in sql for sql, _ in plan)
+    )
+    out["fell back to name words"] = sum(
+        1 for plan in plans if any("registry_nameword" in sql for sql, _ in plan)
     )
     out["probe_kinds"] = {k: sum(1 for p in probes if p[0] == k) for k in kinds}
     return out
 
 
 def _statement_label(sql: str) -> str:
-    if "%%" in sql and "SIMILARITY" in sql.upper():
-        return "trigram similar full name (%)"
+    if "registry_nameword" in sql:
+        return "name words resembling a misspelt part (%)"
     if "registry_beneficiarynamekey" in sql:
-        return "name keys: same first and family"
+        parts = sql.count("registry_beneficiarynamekey")
+        return f"name keys: {parts} parts in common"
     if "identity_hash" in sql.split("WHERE", 1)[-1]:
         return "identity hash"
     if "mobile_hash" in sql.split("WHERE", 1)[-1]:

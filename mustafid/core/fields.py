@@ -52,9 +52,11 @@ class DualCalendarDateField(forms.MultiValueField):
 
     def __init__(self, *, allow_future: bool = False, **kwargs):
         self.allow_future = allow_future
+        # The calendar list always sends a value: an empty date is one with no
+        # text, which only a required field refuses (in validate()).
         fields = (
-            forms.ChoiceField(choices=self.CALENDARS),
-            forms.CharField(max_length=12),
+            forms.ChoiceField(choices=self.CALENDARS, required=False),
+            forms.CharField(max_length=12, required=False),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
 
@@ -81,6 +83,14 @@ class DualCalendarDateField(forms.MultiValueField):
         if not self.allow_future and value > datetime.date.today():
             raise forms.ValidationError(self.error_messages["future"], code="future")
         return value
+
+    def validate(self, value):
+        # MultiValueField validates nothing itself: a chosen calendar with no
+        # date would pass a required field.
+        if self.required and value is None:
+            raise forms.ValidationError(
+                self.error_messages["required"], code="required"
+            )
 
 
 def hijri_iso(day: datetime.date) -> str:

@@ -3,9 +3,9 @@
 Candidates come from indexes only, never from reading the registry: the blind
 indexes of the identity number and the mobile, the name-key table (the same
 first AND family name, after normalisation) and, on PostgreSQL when those
-find no namesake, trigram similarity of the whole name (spelling mistakes
-normalisation does not undo). Each candidate is then scored on what the two
-records share.
+find no namesake, the first and family names resembling the typed ones among
+the association's name words (spelling mistakes normalisation does not undo).
+Each candidate is then scored on what the two records share.
 
 The scoring knows how Arabic names are built: a name is the person's own name
 followed by the father's, the grandfather's and the family's. Brothers share
@@ -21,15 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     F,
     FilteredRelation,
-    OuterRef,
     Q,
-    Value,
     Window,
 )
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +39,8 @@ from mustafid.registry.models import Beneficiary
 from mustafid.registry.name_keys import (
     PART_FIELDS,
     PARTS,
-    BeneficiaryNameKey,
     NamePart,
+    bearing,
     keys_of,
 )
 
@@ -71,7 +68,6 @@ OTHER_GRANDFATHER = -15
 # Rows read per candidate query: enough for the best matches of a common name,
 # few enough that the check stays fast on a million beneficiaries.
 CANDIDATE_ROWS = 50
-TRIGRAM_THRESHOLD = 0.6
 # Blocks bigger than this are split further before comparing every pair.
 MAX_BLOCK = 200
 LOAD_BATCH = 2000  # records loaded per query by find_duplicate_groups
@@ -311,10 +307,8 @@ def find_candidates(
         for beneficiary in query:
             found.setdefault(beneficiary.pk, beneficiary)
     if named and not found and connection.vendor == "postgresql":
-        # Only when the keys found nobody: for a common name the trigram scan
-        # reads thousands of rows (900 ms for محمد القحطاني in 300,000), for a
-        # rare or misspelt one it is quick.
-        for beneficiary in _similar_names(beneficiaries, new):
+        # Only when the keys found nobody: a name spelled another way.
+        for beneficiary in _similar_names(beneficiaries, organization, new):
             found.setdefault(beneficiary.pk, beneficiary)
     candidates = [Candidate(b, *score(new, Person.of(b))) for b in found.values()]
     candidates = [c for c in candidates if c.score >= min_score]
@@ -322,47 +316,58 @@ def find_candidates(
     return candidates[:limit]
 
 
-def _keys(organization, position: str, loose: str):
-    # The organization leads the (organization, loose_key) index.
-    return BeneficiaryNameKey.objects.filter(
-        organization=organization, position=position, loose_key=loose
-    )
+# The parts a candidate shares besides the first and family names, most first:
+# each stage is one query through the key index, and the stages stop once
+# CANDIDATE_ROWS are found. Asking for the most specific block first lets
+# PostgreSQL start from the rarest name instead of joining every namesake.
+_STAGES = (
+    (NamePart.FATHER, NamePart.GRANDFATHER),
+    (NamePart.FATHER,),
+    (NamePart.GRANDFATHER,),
+    (),
+)
 
 
 def _same_first_and_family(beneficiaries, organization, new: Person):
     """Through the name-key index; those sharing more parts first."""
-    matches = beneficiaries
-    for part in (NamePart.FIRST, NamePart.FAMILY):
-        keys = _keys(organization, part, new.names[part][1])
-        matches = matches.filter(pk__in=keys.values("beneficiary_id"))
-    order = []
-    for part in (NamePart.FATHER, NamePart.GRANDFATHER):
-        if part in new.names:
-            keys = _keys(organization, part, new.names[part][1])
-            same = Exists(keys.filter(beneficiary=OuterRef("pk")))
-            matches = matches.annotate(**{f"same_{part}": same})
-            order.append(F(f"same_{part}").desc())
-    return matches.order_by(*order, "pk")[:CANDIDATE_ROWS]
-
-
-def _similar_names(beneficiaries, new: Person) -> list[Beneficiary]:
-    """Spelling mistakes beyond normalisation, through the trigram index."""
-    from django.contrib.postgres.lookups import TrigramSimilar
-    from django.contrib.postgres.search import TrigramSimilarity
-
-    name = " ".join(new.names[p][0] for p in NamePart if p in new.names)
-    query = (
-        # The lookup as an expression: django.contrib.postgres is not installed.
-        beneficiaries.filter(TrigramSimilar(F("name_normalized"), Value(name)))
-        .annotate(similarity=TrigramSimilarity("name_normalized", name))
-        .order_by("-similarity", "pk")[:CANDIDATE_ROWS]
+    return _sharing(
+        beneficiaries,
+        organization,
+        {p: [loose] for p, (_k, loose) in new.names.items()},
     )
-    # The % operator, which the GIN index serves, filters at this threshold.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD]
+
+
+def _sharing(beneficiaries, organization, words: dict[str, list[str]]) -> list:
+    found: dict[int, Beneficiary] = {}
+    for extra in _STAGES:
+        if len(found) >= CANDIDATE_ROWS or not all(p in words for p in extra):
+            continue
+        conditions = [
+            # The organization leads the key index (the command runs unscoped).
+            {"organization": organization, "position": p, "loose_key__in": words[p]}
+            for p in (NamePart.FIRST, NamePart.FAMILY, *extra)
+        ]
+        matches = beneficiaries.exclude(pk__in=list(found)).filter(
+            pk__in=bearing(*conditions)
         )
-        return list(query)
+        for beneficiary in matches.order_by("pk")[: CANDIDATE_ROWS - len(found)]:
+            found[beneficiary.pk] = beneficiary
+    return list(found.values())
+
+
+def _similar_names(beneficiaries, organization, new: Person) -> list[Beneficiary]:
+    """Spelling mistakes beyond normalisation: the first and family names are
+    compared with the association's name words (search's dictionary), and
+    those who bear words resembling both are read through the key index."""
+    from mustafid.registry.search import resembling
+
+    words = {
+        part: resembling(new.names[part][1])
+        for part in (NamePart.FIRST, NamePart.FAMILY)
+    }
+    if not all(words.values()):
+        return []
+    return _sharing(beneficiaries, organization, words)
 
 
 # The whole registry, for `mustafid find_duplicates`.

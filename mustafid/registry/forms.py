@@ -24,6 +24,10 @@ class BeneficiaryForm(forms.ModelForm):
     whose check digit fails, with a written reason.
     """
 
+    # An import checks identity numbers against the registry a batch at a time
+    # and lists the association's categories once (import_rows).
+    rows_checked_in_batches = False
+
     identity_number = forms.CharField(label=_("identity number"), max_length=20)
     mobile = forms.CharField(label=_("mobile"), max_length=25, required=False)
     birth_date = DualCalendarDateField(label=_("birth date"), required=False)
@@ -87,7 +91,8 @@ class BeneficiaryForm(forms.ModelForm):
         if not can_override_check_digit:
             del self.fields["accept_check_digit"], self.fields["check_digit_reason"]
         # Querysets are built per request, inside the association's scope.
-        self.fields["categories"].queryset = Category.objects.filter(is_active=True)
+        if not self.rows_checked_in_batches:
+            self.fields["categories"].queryset = Category.objects.filter(is_active=True)
         for name in ("short_address",):
             self.fields[name].widget.attrs.update(dir="ltr", placeholder="RRRD2929")
         for name in ("identity_number", "mobile", "email", "postal_code"):
@@ -117,6 +122,8 @@ class BeneficiaryForm(forms.ModelForm):
         if number is None:
             return cleaned
         cleaned["identity_number"] = number
+        if self.rows_checked_in_batches:
+            return cleaned
         duplicate = (
             Beneficiary.objects.filter(identity_hash=blind_index(number))
             .exclude(pk=self.instance.pk)

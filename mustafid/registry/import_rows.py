@@ -9,6 +9,7 @@ import copy
 import datetime
 import re
 
+from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -303,13 +304,28 @@ class _FieldsCopiedOnce(dict):
         return dict(self)
 
 
-def row_form_class() -> type[BeneficiaryForm]:
+def row_form_class(categories: list[tuple[str, str]]) -> type[BeneficiaryForm]:
     """BeneficiaryForm itself, but for fields copied once per import (never share
-    one across imports: its category queryset belongs to one association)."""
-    form_class = type("ImportRowForm", (BeneficiaryForm,), {"__module__": __name__})
-    form_class.base_fields = _FieldsCopiedOnce(
-        copy.deepcopy(BeneficiaryForm.base_fields)
+    one across imports: its categories belong to one association).
+
+    What the form would ask the database or recompute for every row is settled
+    once: identity numbers are checked against the registry a batch at a time
+    (import_checks), categories are the association's active ones, and lazy
+    choices (250 countries) are listed once instead of at every check.
+    """
+    fields = copy.deepcopy(BeneficiaryForm.base_fields)
+    for field in fields.values():
+        if isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
+            field.choices = list(field.choices)
+    fields["categories"] = forms.MultipleChoiceField(
+        label=fields["categories"].label, choices=categories, required=False
     )
+    form_class = type(
+        "ImportRowForm",
+        (BeneficiaryForm,),
+        {"__module__": __name__, "rows_checked_in_batches": True},
+    )
+    form_class.base_fields = _FieldsCopiedOnce(fields)
     return form_class
 
 
@@ -318,16 +334,17 @@ class RowReader:
 
     def __init__(self, headers: list[str], mapping: list[str]):
         self.headers = headers
-        self.form_class = row_form_class()
         self.columns = {t: i for i, t in enumerate(mapping) if t}
         self.lookups = {t: _choice_lookup(t) for t in CHOICES}
         self.nationalities = _nationality_lookup()
         self.countries_seen: dict[str, str] = {}
         self.categories = {}
-        for category in Category.objects.filter(is_active=True):
+        active = list(Category.objects.filter(is_active=True))
+        for category in active:
             for name in (category.code, category.name_ar, category.name_en):
                 if name:
                     self.categories[key(name)] = str(category.pk)
+        self.form_class = row_form_class([(str(c.pk), c.name) for c in active])
         self.defaults = {
             f.name: f.get_default()
             for f in Beneficiary._meta.get_fields()

@@ -8,13 +8,14 @@ scanning the registry; the same table works on SQLite and PostgreSQL.
 """
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.core.arabic import name_words
 from mustafid.core.tenancy import TenantModel
 
 # Normalisation turns آل into ال, so one article covers both.
-_ARTICLE = "ال"
+ARTICLE = "ال"
 
 
 class NamePart(models.TextChoices):
@@ -45,11 +46,11 @@ def loose_key(key: str) -> str:
     """The key without the article: ال / آل alone, or at the start of a word."""
     words = []
     for word in key.split():
-        if word == _ARTICLE:
+        if word == ARTICLE:
             continue
         # Keep short words whole: stripping would leave one letter.
-        if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
-            word = word[len(_ARTICLE) :]
+        if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
+            word = word[len(ARTICLE) :]
         words.append(word)
     return " ".join(words) or key
 
@@ -88,18 +89,68 @@ class BeneficiaryNameKey(TenantModel):
             )
         ]
         indexes = [
-            # Covering: "who in this association has this first name" is read
-            # from the index alone, sorted by beneficiary, so two parts are
-            # intersected by a merge join (75 ms instead of 400 ms for the
-            # commonest first and family names in 300,000 beneficiaries).
+            # Covering: "who in this association has this name (as this part)"
+            # is read from the index alone, sorted by beneficiary, so two names
+            # are intersected by a merge join. The position comes last: search
+            # matches a word in any part, the duplicate check in one part.
             models.Index(
-                fields=["organization", "position", "loose_key", "beneficiary"],
-                name="name_key_lookup_idx",
+                fields=["organization", "loose_key", "beneficiary", "position"],
+                name="name_key_word_idx",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.position}: {self.key}"
+
+
+class NameWord(TenantModel):
+    """Every distinct name key of an association: a few thousand rows.
+
+    A misspelt word is compared with these (trigram similarity, PostgreSQL)
+    instead of with a million names; the words found are then looked up
+    exactly in the name keys. Words are never removed: one nobody bears any
+    more matches nobody.
+    """
+
+    word = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "word"], name="name_word_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+def bearing(*conditions: dict):
+    """The ids of beneficiaries with a name key matching each condition, e.g.
+    bearing({"loose_key__in": ["محمد"]}, {"loose_key__in": ["قحطاني"]}).
+
+    The keys are intersected among themselves (EXISTS on the key index) before
+    any beneficiary is read: PostgreSQL then starts from the rarest name
+    (9 ms for four parts in a million, against 50-190 ms when each condition
+    was a separate IN on the beneficiaries).
+    """
+    first, *rest = conditions
+    keys = BeneficiaryNameKey.objects.filter(**first)
+    for condition in rest:
+        same_person = BeneficiaryNameKey.objects.filter(
+            beneficiary_id=OuterRef("beneficiary_id"), **condition
+        )
+        keys = keys.filter(Exists(same_person))
+    return keys.values("beneficiary_id")
+
+
+def _remember_words(rows: list[BeneficiaryNameKey]) -> None:
+    words = {(row.organization_id, row.loose_key) for row in rows}
+    NameWord.objects.bulk_create(
+        [NameWord(organization_id=org, word=word) for org, word in words],
+        ignore_conflicts=True,
+    )
 
 
 def _key_rows(beneficiary) -> list[BeneficiaryNameKey]:
@@ -130,6 +181,7 @@ def refresh_name_keys(beneficiary) -> None:
     if current:
         beneficiary.name_keys.all().delete()
     BeneficiaryNameKey.objects.bulk_create(rows)
+    _remember_words(rows)
 
 
 def build_missing_name_keys(beneficiaries, batch_size: int = 1000) -> int:
@@ -143,4 +195,5 @@ def build_missing_name_keys(beneficiaries, batch_size: int = 1000) -> int:
         chunk = beneficiaries.filter(pk__in=ids[start : start + batch_size])
         rows = [row for b in chunk.only(*fields) for row in _key_rows(b)]
         BeneficiaryNameKey.objects.bulk_create(rows)
+        _remember_words(rows)
     return len(ids)

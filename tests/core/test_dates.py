@@ -45,3 +45,19 @@ def test_hijri_and_gregorian_convert_both_ways():
     day = datetime.date(2023, 7, 15)
     hijri = to_hijri(day)
     assert from_hijri(hijri.year, hijri.month, hijri.day) == day
+
+
+def test_an_optional_date_left_empty_is_none_whatever_the_calendar():
+    """The calendar list always sends a value; an empty date is still empty."""
+    import pytest
+    from django import forms
+
+    from mustafid.core.fields import DualCalendarDateField
+
+    assert DualCalendarDateField(required=False).clean(["gregorian", ""]) is None
+    assert DualCalendarDateField(required=False).clean(["hijri", " "]) is None
+    with pytest.raises(forms.ValidationError, match="required|مطلوب"):
+        DualCalendarDateField(required=True).clean(["hijri", ""])
+    assert DualCalendarDateField().clean(["hijri", "1446-01-01"]) == from_hijri(
+        1446, 1, 1
+    )

@@ -418,3 +418,33 @@ def test_a_reach_period_that_ends_before_it_starts_is_refused(client_as, org):
     assert "period_end" in response.context["form"].errors
     with scope(organization=org):
         assert not ReachRecord.objects.exists()
+
+
+def test_a_negative_income_is_refused_with_a_message(client_as, org):
+    response = client_as(Role.RECEPTION).post(
+        reverse("registry:beneficiary_create"), form_data(monthly_income="-1")
+    )
+    assert response.status_code == 200
+    assert "monthly_income" in response.context["form"].errors
+    assert beneficiaries(org) == []
+
+
+def test_the_model_refuses_an_unknown_nationality(org):
+    from django.core.exceptions import ValidationError
+
+    with scope(organization=org):
+        beneficiary = BeneficiaryFactory.build(organization=org, nationality="XX")
+        with pytest.raises(ValidationError) as refused:
+            beneficiary.full_clean()
+    assert "nationality" in refused.value.error_dict
+
+
+def test_a_beneficiary_can_be_registered_without_a_birth_date(client_as, org):
+    """The birth date is optional; the calendar list alone is not a date."""
+    response = client_as(Role.RECEPTION).post(
+        reverse("registry:beneficiary_create"),
+        form_data(birth_date_0="gregorian", birth_date_1=""),
+    )
+    assert response.status_code == 302
+    [person] = beneficiaries(org)
+    assert person.birth_date is None

@@ -711,3 +711,22 @@ def test_nationalities_are_read_from_names_and_adjectives(org):
         values = ("يمنية", "Egypt", "sa", "السعودية", "مريخي")
         found = [reader.form_data([v])["nationality"] for v in values]
     assert found == ["YE", "EG", "SA", "SA", "مريخي"]  # the form refuses the last
+
+
+def test_a_negative_income_or_unknown_nationality_is_a_row_error(manager, org):
+    """Checked in Python for every row, not by a query per row."""
+    header = [*HEADER, "الدخل الشهري", "الجنسية"]
+    rows = [
+        person(**{"الدخل الشهري": "-50", "الجنسية": "سعودي"}),
+        person(**{"الدخل الشهري": "1200", "الجنسية": "XX"}),
+        person(**{"الدخل الشهري": "1200", "الجنسية": "مصر"}),
+    ]
+    job = checked_job(manager, csv_bytes(rows, header=header))
+    assert (job.valid_rows, job.invalid_rows) == (1, 2)
+    errors = {
+        row: (column, english) for row, column, _v, _ar, english in job.error_rows
+    }
+    assert (
+        errors[2][0] == "الدخل الشهري" and "greater than or equal to 0" in errors[2][1]
+    )
+    assert errors[3][0] == "الجنسية"

@@ -56,7 +56,7 @@ def test_an_optional_date_left_empty_is_none_whatever_the_calendar():
 
     assert DualCalendarDateField(required=False).clean(["gregorian", ""]) is None
     assert DualCalendarDateField(required=False).clean(["hijri", " "]) is None
-    with pytest.raises(forms.ValidationError, match="required|مطلوب"):
+    with pytest.raises(forms.ValidationError, match=r"required|مطلوب"):
         DualCalendarDateField(required=True).clean(["hijri", ""])
     assert DualCalendarDateField().clean(["hijri", "1446-01-01"]) == from_hijri(
         1446, 1, 1

@@ -4,6 +4,7 @@ Each new page or API route joins ROUTES (or PUBLIC_ROUTES, for pages anyone may
 open); `test_every_route_is_in_the_matrix` fails until it does.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -11,12 +12,24 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scope, scopes_disabled
 
+from mustafid.cases.models import Holiday
 from mustafid.core import audit
 from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.roles import Role
 from mustafid.registry.import_models import ImportJob, ImportStatus
 from mustafid.registry.models import HouseholdMember
-from tests.cases.helpers import make_case, make_service
+from tests.cases import committee_helpers
+from tests.cases.helpers import add_delivery, make_case, make_service
+from tests.cases.referral_helpers import (
+    make_directory_entry,
+    make_directory_referral,
+    make_incoming_referral,
+)
+from tests.cases.research_helpers import (
+    attachment_kwargs,
+    question_kwargs,
+    researching_case_kwargs,
+)
 from tests.conftest import make_member
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
@@ -63,6 +76,10 @@ def make_audit_event(org):
 
 def give_logo(org):
     org.logo.save("logo.png", ContentFile(TINY_PNG))
+
+
+def make_beneficiary_for_question(org):
+    return {"beneficiary_pk": make_beneficiary(org)["pk"]}
 
 
 def make_submitted_case(org):
@@ -170,6 +187,197 @@ ROUTES = [
         "catalog:service_edit",
         SERVICES,
         kwargs=lambda org: {"pk": make_service(org).pk},
+    ),
+]
+
+# Social research and the work queues (P-REFER-RESEARCH, item 13).
+ASSIGN = frozenset({Role.RECEPTION, Role.MANAGER, Role.ADMIN})
+RESEARCH = frozenset({Role.RESEARCHER, Role.MANAGER})
+OVERSEE = frozenset({Role.MANAGER, Role.ADMIN})
+QUEUES = {
+    "reception": INTAKE,
+    "research": RESEARCH,
+    "committee": frozenset({Role.COMMITTEE, Role.MANAGER}),
+    "delivery": DELIVER,
+    "overdue": OVERSEE,
+    "escalated": OVERSEE,
+}
+ROUTES += [
+    Route(
+        "cases:research_assign",
+        ASSIGN,
+        kwargs=lambda org: {"pk": make_case(org, "verifying").pk},
+    ),
+    # The matrix signs the role in first: a new researcher is the one assigned.
+    Route("cases:research_report", RESEARCH, kwargs=researching_case_kwargs),
+    Route("cases:research_attachment", ALL, kwargs=attachment_kwargs),
+    Route("cases:question_refer", ASSIGN, kwargs=make_beneficiary_for_question),
+    Route("cases:question_answer", RESEARCH, kwargs=question_kwargs),
+    # The auditor has no work queue.
+    Route("cases:queue_home", ALL - {Role.AUDITOR}, ok_status=(302,)),
+    *(
+        Route(
+            "cases:work_queue",
+            allowed,
+            kwargs=lambda org, name=name: {"name": name},
+            carries_id=False,
+        )
+        for name, allowed in QUEUES.items()
+    ),
+]
+
+
+# Permits, delivery proofs and the settings of requests (P-PERMITS, P-DELIVER,
+# P-ATTEST). Either wait move needs VERIFY_CASES or DECIDE_CASES, by the step.
+PERMITS = frozenset(
+    {Role.RECEPTION, Role.RESEARCHER, Role.SERVICES, Role.COMMITTEE, Role.MANAGER}
+)
+CASE_SETTINGS = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+def make_permit_case(org):
+    service = make_service(
+        org, needs_external_permit=True, permit_authority="الدفاع المدني"
+    )
+    return {"pk": make_case(org, "researching", service=service).pk}
+
+
+def make_delivery_with_proof(org):
+    case = make_case(org, "delivering")
+    with scope(organization=org):
+        delivery = add_delivery(case)
+        delivery.proof.save("proof.png", ContentFile(TINY_PNG), save=False)
+        delivery.proof_content_type = "image/png"
+        delivery.save()
+    return {"pk": case.pk, "delivery_pk": delivery.pk}
+
+
+def make_holiday(org):
+    with scope(organization=org):
+        holiday = Holiday.objects.create(
+            organization=org, date=datetime.date(2025, 3, 30), name="عيد الفطر"
+        )
+    return {"pk": holiday.pk}
+
+
+ROUTES += [
+    Route("cases:permit_raise", PERMITS, "post", make_permit_case, (302,)),
+    Route("cases:permit_answer", PERMITS, "post", make_permit_case, (302,)),
+    Route("cases:delivery_proof", ALL, kwargs=make_delivery_with_proof),
+    Route("cases:holiday_list", CASE_SETTINGS),
+    Route("cases:holiday_delete", CASE_SETTINGS, "post", make_holiday, (302,)),
+    Route("cases:attestation_text", CASE_SETTINGS),
+]
+
+# Referrals out and in, their directory, and reopening (P-OUTOFSCOPE).
+REFER = frozenset({Role.RECEPTION, Role.MANAGER})
+DIRECTORY = frozenset({Role.MANAGER, Role.ADMIN})
+ROUTES += [
+    Route("cases:referral_list", ALL),
+    Route(
+        "cases:referral_create",
+        REFER,
+        kwargs=lambda org: {"pk": make_case(org, "verifying").pk},
+    ),
+    Route("cases:referral_detail", ALL, kwargs=make_directory_referral),
+    Route("cases:referral_outcome", REFER, "post", make_directory_referral, (302,)),
+    Route("cases:incoming_referral", ALL, kwargs=make_incoming_referral),
+    Route(
+        "cases:incoming_referral_respond",
+        REFER,
+        "post",
+        make_incoming_referral,
+        (302,),
+    ),
+    Route("cases:directory_list", DIRECTORY),
+    Route("cases:directory_create", DIRECTORY),
+    Route(
+        "cases:directory_edit",
+        DIRECTORY,
+        kwargs=lambda org: {"pk": make_directory_entry(org).pk},
+    ),
+    Route(
+        "cases:case_reopen",
+        frozenset({Role.MANAGER}),
+        "post",
+        lambda org: {"pk": make_case(org, "closed").pk},
+        (302,),
+    ),
+]
+
+# The research committee (P-COMMITTEE): the manager runs it, members vote, the
+# auditor and the admin read its minutes; the admin takes no case decisions.
+COMMITTEE_VIEW = frozenset({Role.COMMITTEE, Role.MANAGER, Role.AUDITOR, Role.ADMIN})
+COMMITTEE_RUN = frozenset({Role.MANAGER})
+COMMITTEE_VOTE = frozenset({Role.COMMITTEE, Role.MANAGER})
+ROUTES += [
+    Route("cases:committee_meetings", COMMITTEE_VIEW),
+    Route("cases:committee_members", COMMITTEE_RUN),
+    Route(
+        "cases:committee_member_change",
+        COMMITTEE_RUN,
+        "post",
+        committee_helpers.member_kwargs,
+        (302,),
+    ),
+    Route("cases:committee_quorum", COMMITTEE_RUN, "post", ok_status=(302,)),
+    Route("cases:committee_reasons", COMMITTEE_RUN),
+    Route("cases:committee_meeting_create", COMMITTEE_RUN),
+    Route(
+        "cases:committee_meeting",
+        COMMITTEE_VIEW,
+        kwargs=committee_helpers.meeting_kwargs,
+    ),
+    Route(
+        "cases:committee_minutes",
+        COMMITTEE_VIEW,
+        kwargs=committee_helpers.meeting_kwargs,
+    ),
+    Route(
+        "cases:committee_attendance",
+        COMMITTEE_RUN,
+        kwargs=committee_helpers.meeting_kwargs,
+    ),
+    *(
+        Route(name, COMMITTEE_RUN, "post", committee_helpers.meeting_kwargs, (302,))
+        for name in ("cases:committee_agenda_build", "cases:committee_agenda_add")
+    ),
+    Route(
+        "cases:committee_decide",
+        COMMITTEE_RUN,
+        "post",
+        committee_helpers.held_meeting_kwargs,
+        (302,),
+    ),
+    Route(
+        "cases:committee_vote_remaining",
+        COMMITTEE_VOTE,
+        "post",
+        committee_helpers.held_meeting_kwargs,
+        (302,),
+    ),
+    Route(
+        "cases:committee_item",
+        COMMITTEE_VIEW,
+        kwargs=committee_helpers.held_item_kwargs,
+    ),
+    Route(
+        "cases:committee_item_remove",
+        COMMITTEE_RUN,
+        "post",
+        committee_helpers.planned_item_kwargs,
+        (302,),
+    ),
+    *(
+        Route(name, COMMITTEE_VOTE, "post", committee_helpers.held_item_kwargs, (302,))
+        for name in ("cases:committee_vote", "cases:committee_item_reasons")
+    ),
+    Route(
+        "cases:committee_item_set_aside",
+        COMMITTEE_RUN,
+        "post",
+        committee_helpers.held_item_kwargs,
+        (302,),
     ),
 ]
 

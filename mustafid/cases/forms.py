@@ -166,6 +166,13 @@ class TransitionForm(forms.Form):
 
 class DeliveryForm(forms.ModelForm):
     delivered_on = DualCalendarDateField(label=_("delivered on"))
+    # P-DELIVER: a receipt or signed handover, kept private.
+    proof = CheckedFileField(
+        label=_("Proof of delivery (receipt or signed handover)"),
+        kinds=DOCUMENTS,
+        max_mb=10,
+        required=False,
+    )
 
     class Meta:
         model = Delivery

@@ -187,6 +187,8 @@ def record_delivery(
     amount: Decimal | None = None,
     quantity: int | None = None,
     note: str = "",
+    proof=None,
+    proof_content_type: str = "",
     request=None,
 ) -> Delivery:
     """Record what the beneficiary received (P-DELIVER); several per request."""
@@ -195,7 +197,7 @@ def record_delivery(
         raise DeliveryRefused(
             _("Deliveries are recorded while the request is being delivered.")
         )
-    delivery = Delivery.objects.create(
+    delivery = Delivery(
         organization=case.organization,
         case=case,
         kind=kind,
@@ -204,7 +206,17 @@ def record_delivery(
         delivered_on=delivered_on,
         delivered_by=actor,
         note=note,
+        proof_content_type=proof_content_type if proof else "",
     )
+    if proof is not None:
+        delivery.proof.save(proof.name, proof, save=False)
+    # The file is stored first; if the row fails, do not leave it behind.
+    try:
+        delivery.save()
+    except Exception:
+        if delivery.proof:
+            delivery.proof.delete(save=False)
+        raise
     audit.record(
         AuditAction.CREATE,
         actor=actor,

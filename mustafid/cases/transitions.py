@@ -15,11 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mustafid.cases import deadlines
-from mustafid.cases.models import Case, CaseEvent, CaseStatus
+from mustafid.cases.models import (
+    AgendaItem,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ExternalPermit,
+)
+from mustafid.cases.models.referral import Referral, ReferralStatus
 from mustafid.contact.outbox import OutboxMessage
 from mustafid.core import audit
 from mustafid.core.models import AuditAction, Membership
 from mustafid.core.roles import Perm
+from mustafid.governance.policies import policy_in_force
 from mustafid.registry.models import Beneficiary, RegistrationStatus
 
 S = CaseStatus
@@ -121,6 +129,72 @@ def needs_permit(case, details):
     return None
 
 
+def _latest_permit(case) -> ExternalPermit | None:
+    return ExternalPermit.objects.filter(case=case).order_by("-id").first()
+
+
+def permit_raised(case, details):
+    # P-PERMITS: the wait names the authority and when it was asked
+    # (cases.permits.raise_permit writes the permit, then moves the case).
+    permit = _latest_permit(case)
+    if permit is None or not permit.is_pending:
+        return _("Record the authority and the date the request was sent to it first.")
+    return None
+
+
+def permit_answered(case, details):
+    permit = _latest_permit(case)
+    if permit is None or permit.is_pending:
+        return _("Record the authority's answer before the request moves on.")
+    return None
+
+
+def has_research_report(case, details):
+    # P-REFER-RESEARCH: the decision rests on the researcher's completed study.
+    if not case.research_reports.completed().exists():
+        return _("A completed research report is needed first.")
+    return None
+
+
+def committee_decided(case, details):
+    # P-COMMITTEE: a request before the committee is decided by its vote at a
+    # meeting; cases.committee_decisions applies the recorded outcome, naming
+    # the agenda item. Without one the move is not offered at all.
+    item = details.get("committee_item")
+    recorded = AgendaItem.objects.filter(pk=item, case_id=case.pk)
+    if not item or not recorded.filter(outcome=details.get("_to")).exists():
+        return _(
+            "The research committee decides this request by its vote at a "
+            "meeting; the decision is applied from the meeting's page."
+        )
+    return None
+
+
+def referral_sent(case, details):
+    # P-OUTOFSCOPE: cases.referrals.send_referral records the receiving
+    # association and the beneficiary's consent first, then makes this move.
+    if not Referral.objects.filter(case=case, status=ReferralStatus.SENT).exists():
+        return _("Refer the request through its referral form, with the consent.")
+    return None
+
+
+def gives_reopen_reason(case, details):
+    if not (details.get("reason") or "").strip():
+        return _("Give the reason for reopening the request.")
+    return None
+
+
+def referral_declined(case, details):
+    # A referred request comes back only if the other association declined it;
+    # while it holds the request (or has served it) it is not reopened here.
+    if case.status != S.REFERRED_OUT:
+        return None
+    latest = Referral.objects.filter(case=case).order_by("-created_at", "-id").first()
+    if latest is not None and latest.status != ReferralStatus.DECLINED:
+        return _("A referred request is reopened only when its referral was declined.")
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     perm: Perm
@@ -130,6 +204,9 @@ class Rule:
     guards: tuple[Guard, ...] = ()
     public: bool = False  # the beneficiary sees the step on their timeline
     notify: str = ""  # the outbox event telling the beneficiary
+    # False for moves made through their own form (referral, reopening), which
+    # are not listed with the case page's next steps.
+    offered: bool = True
 
 
 _SUBMIT = Rule(
@@ -167,6 +244,30 @@ OPEN = (
     S.DELIVERING,
 )
 
+# P-OUTOFSCOPE: a request is referred out before it is decided.
+REFERABLE = (S.SUBMITTED, S.INCOMPLETE, S.VERIFYING, S.RESEARCHING, S.IN_COMMITTEE)
+_REFER = Rule(
+    Perm.REFER_CASES,
+    guards=(referral_sent,),
+    public=True,
+    notify="referred_out",
+    offered=False,
+)
+# Reopening goes back to "submitted", not to the step the request left: time
+# has passed, documents may have expired and the facts changed, so it is checked
+# and decided afresh, and the decision window restarts as for an incomplete
+# request that comes back complete (P-COMMITTEE). The earlier decision stays on
+# the timeline and the reason is audited.
+REOPENABLE = (S.CLOSED, S.REJECTED, S.WITHDRAWN, S.REFERRED_OUT)
+REOPEN_TO = S.SUBMITTED
+_REOPEN = Rule(
+    Perm.REOPEN_CASES,
+    guards=(gives_reopen_reason, has_attestation, referral_declined),
+    public=True,
+    notify="case_reopened",
+    offered=False,
+)
+
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.DRAFT, S.SUBMITTED): _SUBMIT,
     (S.INCOMPLETE, S.SUBMITTED): _SUBMIT,
@@ -182,17 +283,23 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
         when=(skips_research, needs_committee),
         guards=(documents_verified,),
     ),
-    (S.RESEARCHING, S.IN_COMMITTEE): Rule(Perm.VERIFY_CASES, when=(needs_committee,)),
+    (S.RESEARCHING, S.IN_COMMITTEE): Rule(
+        Perm.VERIFY_CASES, when=(needs_committee,), guards=(has_research_report,)
+    ),
     (S.VERIFYING, S.APPROVED): _decide(
         skips_research, skips_committee, guards=(documents_verified,)
     ),
     (S.VERIFYING, S.REJECTED): _decide(
         skips_research, skips_committee, guards=(documents_verified,)
     ),
-    (S.RESEARCHING, S.APPROVED): _decide(skips_committee),
-    (S.RESEARCHING, S.REJECTED): _decide(skips_committee),
-    (S.IN_COMMITTEE, S.APPROVED): _decide(),
-    (S.IN_COMMITTEE, S.REJECTED): _decide(),
+    (S.RESEARCHING, S.APPROVED): _decide(
+        skips_committee, guards=(has_research_report,)
+    ),
+    (S.RESEARCHING, S.REJECTED): _decide(
+        skips_committee, guards=(has_research_report,)
+    ),
+    (S.IN_COMMITTEE, S.APPROVED): _decide(committee_decided),
+    (S.IN_COMMITTEE, S.REJECTED): _decide(committee_decided),
     (S.APPROVED, S.DELIVERING): Rule(
         Perm.DELIVER_CASES, public=True, notify="delivery_scheduled"
     ),
@@ -203,18 +310,24 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     # P-PERMITS: the wait returns to the step it left.
     **{
         (origin, S.AWAITING_EXTERNAL_APPROVAL): Rule(
-            perm, when=(needs_permit,), public=True
+            perm, when=(needs_permit,), guards=(permit_raised,), public=True
         )
         for origin, perm in WAIT_FROM.items()
     },
     **{
         (S.AWAITING_EXTERNAL_APPROVAL, origin): Rule(
-            perm, when=(returns_where_it_left,), public=True
+            perm,
+            when=(returns_where_it_left,),
+            guards=(permit_answered,),
+            public=True,
+            notify="permit_result",
         )
         for origin, perm in WAIT_FROM.items()
     },
     # The beneficiary may withdraw at any open step; reception records it.
     **{(origin, S.WITHDRAWN): Rule(Perm.INTAKE_CASES, public=True) for origin in OPEN},
+    **{(origin, S.REFERRED_OUT): _REFER for origin in REFERABLE},
+    **{(origin, REOPEN_TO): _REOPEN for origin in REOPENABLE},
 }
 
 
@@ -231,6 +344,7 @@ def available_moves(case: Case, membership: Membership) -> list[str]:
         to
         for (origin, to), rule in TRANSITIONS.items()
         if origin == case.status
+        and rule.offered
         and membership.has_perm(rule.perm)
         and not _first_failure(rule.when, case, {"_to": to})
     ]
@@ -315,7 +429,8 @@ def transition(
         obj=case,
         changes={"status": [origin, to], "version": [case.version - 1, case.version]}
         | registration
-        | ({"note": note} if note else {}),
+        | ({"note": note} if note else {})
+        | ({"reason": details["reason"]} if details.get("reason") else {}),
         request=request,
     )
     if rule.notify:
@@ -335,11 +450,19 @@ def _apply(case: Case, to: str, details: dict) -> list[str]:
             timezone.localdate(now),
             case.service.window_days(case.organization),
         )
-        return ["submitted_at", "decision_due"]
+        changed = ["submitted_at", "decision_due"]
+        if case.status in REOPENABLE:
+            # Decided afresh; the earlier decision stays on the timeline.
+            case.decided_at, case.decision_reasons = None, ""
+            changed += ["decided_at", "decision_reasons"]
+        return changed
     if to in (S.APPROVED, S.REJECTED):
         case.decided_at = now
         case.decision_reasons = details["reason"].strip()
-        return ["decided_at", "decision_reasons"]
+        case.policy_version = policy_in_force(
+            case.organization, timezone.localdate(now)
+        )
+        return ["decided_at", "decision_reasons", "policy_version"]
     if to == S.AWAITING_EXTERNAL_APPROVAL:
         case.return_status = case.status
         return ["return_status"]
@@ -383,9 +506,23 @@ def _queue_message(case: Case, event: str, details: dict) -> OutboxMessage:
         context["decision_due"] = case.decision_due.isoformat()
     elif event == "documents_missing":
         context["missing"] = [m.strip() for m in details["missing"] if m.strip()]
+    elif event == "case_reopened":
+        context["decision_due"] = case.decision_due.isoformat()
+    elif event == "referred_out":
+        referral = Referral.objects.filter(case=case, status=ReferralStatus.SENT)
+        referral = referral.order_by("-created_at", "-id").first()
+        context |= referral.message_context() | {"reason": referral.reason}
     elif event == "decision":
         context["decision"] = case.status
         context["reasons"] = case.decision_reasons
+        # The committee's chosen reasons, in both languages (P-ELIGIBILITY).
+        if details.get("reason_list"):
+            context["reason_list"] = details["reason_list"]
+    elif event == "permit_result":
+        permit = _latest_permit(case)
+        context["authority"] = permit.authority
+        context["outcome"] = permit.outcome
+        context["answered_on"] = permit.outcome_on.isoformat()
     beneficiary = case.beneficiary
     return OutboxMessage.objects.create(
         organization=case.organization,

@@ -15,7 +15,15 @@ from mustafid.cases.forms import (
     IntakeForm,
     TransitionForm,
 )
-from mustafid.cases.models import DUE_SOON_DAYS, Attestation, Case, CaseStatus
+from mustafid.cases.models import (
+    DUE_SOON_DAYS,
+    Attestation,
+    Case,
+    CaseStatus,
+    Delivery,
+)
+from mustafid.cases.permit_views import permit_context
+from mustafid.cases.research_views import research_context
 from mustafid.core.audit import record_for_request
 from mustafid.core.models import AuditAction
 from mustafid.core.permissions import staff_view
@@ -107,8 +115,13 @@ def case_detail(request, pk: int):
     case = _case_for(request, pk)
     # P-PRIVACY: opening a request shows the beneficiary's data; it is audited.
     record_for_request(request, AuditAction.VIEW, obj=case)
+    # Each move's form gets its own ids: a label must name its own field.
     moves = [
-        (to, CaseStatus(to).label)
+        (
+            to,
+            CaseStatus(to).label,
+            TransitionForm(initial={"version": case.version}, auto_id=f"id_{to}_%s"),
+        )
         for to in transitions.available_moves(case, request.membership)
     ]
     can_deliver = case.status == CaseStatus.DELIVERING and request.membership.has_perm(
@@ -126,13 +139,15 @@ def case_detail(request, pk: int):
             "checklist": case.document_checklist(),
             "deliveries": case.deliveries.select_related("delivered_by"),
             "moves": moves,
-            "move_form": TransitionForm(initial={"version": case.version}),
             "delivery_form": DeliveryForm(
-                initial={"delivered_on": timezone.localdate()}
+                initial={"delivered_on": timezone.localdate()},
+                auto_id="id_delivery_%s",
             )
             if can_deliver
             else None,
-        },
+        }
+        | permit_context(case)
+        | research_context(request, case),
     )
 
 
@@ -177,11 +192,18 @@ def case_move(request, pk: int, to: str):
 @staff_view(Perm.DELIVER_CASES)
 def delivery_create(request, pk: int):
     case = _case_for(request, pk)
-    form = DeliveryForm(request.POST)
+    form = DeliveryForm(request.POST, request.FILES)
     if form.is_valid():
+        data = form.cleaned_data
+        proof = data.pop("proof")
         try:
             services.record_delivery(
-                actor=request.user, case=case, request=request, **form.cleaned_data
+                actor=request.user,
+                case=case,
+                request=request,
+                proof=proof,
+                proof_content_type=proof.checked_kind.mime if proof else "",
+                **data,
             )
         except services.DeliveryRefused as error:
             messages.error(request, str(error))
@@ -203,3 +225,14 @@ def attestation_scan(request, pk: int):
         raise Http404
     record_for_request(request, AuditAction.VIEW, obj=attestation)
     return serve_private(attestation.scan, content_type=attestation.scan_content_type)
+
+
+@require_GET
+@staff_view(Perm.VIEW_CASES)
+def delivery_proof(request, pk: int, delivery_pk: int):
+    """The receipt or signed handover, only after the permission check (P-DELIVER)."""
+    delivery = get_for_org(request, Delivery, pk=delivery_pk, case_id=pk)
+    if not delivery.proof:
+        raise Http404
+    record_for_request(request, AuditAction.VIEW, obj=delivery)
+    return serve_private(delivery.proof, content_type=delivery.proof_content_type)

@@ -33,7 +33,9 @@ class OutboxMessage(TenantModel):
         related_name="+",
     )
     # A code the sender turns into the wording, in the beneficiary's language:
-    # "case_received", "documents_missing", "decision", "delivery_scheduled".
+    # "case_received", "documents_missing", "decision", "delivery_scheduled",
+    # "permit_result", "case_reopened", "referred_out", "referral_accepted",
+    # "referral_declined", "referral_completed".
     event = models.CharField(_("event"), max_length=50)
     context = models.JSONField(_("context"), default=dict, blank=True)
     # The beneficiary's preferred method when the message was queued.

@@ -19,6 +19,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django_scopes import scope
 
+from mustafid.cases.committee_defaults import (
+    ensure_decision_reasons,
+    seat_demo_committee,
+)
+from mustafid.cases.escalation import ensure_default_rules
 from mustafid.catalog.defaults import ensure_default_services
 from mustafid.contact.models import Channel, ChannelKind
 from mustafid.core.crypto import blind_index
@@ -124,6 +129,8 @@ def load_associations(*, seeds_path: Path | None = None) -> list[Organization]:
         ensure_registry_defaults(organization)
         with scope(organization=organization):
             ensure_default_services(organization)
+            ensure_default_rules(organization)
+            ensure_decision_reasons(organization)
             _load_channels(organization, channels=entry["channels"])
             _load_tools(organization, tools=entry["tools"])
             _load_policy(organization, policy=entry["policy"], seeds_path=seeds_path)
@@ -322,6 +329,8 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
         for org in organizations
         for username, role in create_demo_staff(org, password=password)
     ]
+    for org in organizations:
+        seat_demo_committee(org)
     created = sum(
         create_demo_beneficiaries(org, count=beneficiaries) for org in organizations
     )

@@ -36,6 +36,26 @@ class Perm(StrEnum):
     DECIDE_CASES = "decide_cases"
     DELIVER_CASES = "deliver_cases"
     MANAGE_SERVICES = "manage_services"
+    # Holidays and the attestation wording (P-COMMITTEE, P-ATTEST).
+    MANAGE_CASE_SETTINGS = "manage_case_settings"
+    # P-REFER-RESEARCH: route a request or a beneficiary's question to a researcher;
+    # research them (write the report, answer the question); see overdue and
+    # escalated requests (the manager's queue).
+    ASSIGN_RESEARCHERS = "assign_researchers"
+    REFER_QUESTIONS = "refer_questions"
+    RESEARCH_CASES = "research_cases"
+    OVERSEE_CASES = "oversee_cases"
+    # P-OUTOFSCOPE: refer a request to the competent association and answer the
+    # referrals others send; keep the directory of associations outside the platform.
+    REFER_CASES = "refer_cases"
+    MANAGE_DIRECTORY = "manage_directory"
+    # Reopen a closed, rejected, withdrawn or referred request, with a reason.
+    REOPEN_CASES = "reopen_cases"
+    # P-COMMITTEE: see the committee's meetings and minutes; run them (members,
+    # meetings, agenda, attendance, applying the decisions); vote at them.
+    VIEW_COMMITTEE = "view_committee"
+    MANAGE_COMMITTEE = "manage_committee"
+    VOTE = "vote"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -49,11 +69,21 @@ _CASES = {Perm.VIEW_CASES}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.RECEPTION: frozenset(
-        _CASEWORK | _CASES | {Perm.RECORD_REACH, Perm.INTAKE_CASES, Perm.VERIFY_CASES}
+        _CASEWORK
+        | _CASES
+        | {Perm.RECORD_REACH, Perm.INTAKE_CASES, Perm.VERIFY_CASES}
+        | {Perm.ASSIGN_RESEARCHERS, Perm.REFER_QUESTIONS}
+        # P-OUTOFSCOPE (seed 002 5-10): whoever receives the request refers it
+        # when the service is outside the remit, and tells the beneficiary.
+        | {Perm.REFER_CASES}
     ),
-    Role.RESEARCHER: frozenset(_CASEWORK | _CASES | {Perm.VERIFY_CASES}),
+    Role.RESEARCHER: frozenset(
+        _CASEWORK | _CASES | {Perm.VERIFY_CASES, Perm.RESEARCH_CASES}
+    ),
     # P-COMMITTEE: the research committee accepts or rejects.
-    Role.COMMITTEE: frozenset(_READ | _CASES | {Perm.DECIDE_CASES}),
+    Role.COMMITTEE: frozenset(
+        _READ | _CASES | {Perm.DECIDE_CASES, Perm.VIEW_COMMITTEE, Perm.VOTE}
+    ),
     Role.SERVICES: frozenset(
         _CASEWORK | _CASES | {Perm.VERIFY_CASES, Perm.DELIVER_CASES}
     ),
@@ -61,23 +91,37 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         _CASEWORK
         | _CASES
         | {Perm.INTAKE_CASES, Perm.DECIDE_CASES, Perm.DELIVER_CASES}
-        | {Perm.MANAGE_SERVICES}
+        | {Perm.MANAGE_SERVICES, Perm.MANAGE_CASE_SETTINGS}
+        | {Perm.ASSIGN_RESEARCHERS, Perm.REFER_QUESTIONS}
+        | {Perm.RESEARCH_CASES, Perm.OVERSEE_CASES}
         | _OVERSIGHT
         | {Perm.OVERRIDE_ID_CHECK, Perm.RECORD_REACH}
         | {Perm.IMPORT_BENEFICIARIES, Perm.EXPORT_BENEFICIARIES}
         # Merging deletes a record: the manager decides (P-COMPLETE).
         | {Perm.MERGE_BENEFICIARIES}
+        | {Perm.REFER_CASES, Perm.MANAGE_DIRECTORY}
+        # Undoing a finished request is an exception the manager answers for.
+        | {Perm.REOPEN_CASES}
+        # The manager runs the committee and often sits on it.
+        | {Perm.VIEW_COMMITTEE, Perm.MANAGE_COMMITTEE, Perm.VOTE}
     ),
     # Auditors read everything and change nothing.
-    Role.AUDITOR: frozenset(_READ | _OVERSIGHT | _CASES | {Perm.EXPORT_BENEFICIARIES}),
+    Role.AUDITOR: frozenset(
+        _READ | _OVERSIGHT | _CASES | {Perm.EXPORT_BENEFICIARIES, Perm.VIEW_COMMITTEE}
+    ),
     # A policy decision on an identity number is the manager's, not the admin's;
-    # so are checking, deciding and delivering a beneficiary's request.
+    # so are checking, researching, deciding and delivering a beneficiary's request.
     Role.ADMIN: frozenset(Perm)
     - {
         Perm.OVERRIDE_ID_CHECK,
         Perm.VERIFY_CASES,
         Perm.DECIDE_CASES,
         Perm.DELIVER_CASES,
+        Perm.RESEARCH_CASES,
+        Perm.REFER_CASES,
+        Perm.REOPEN_CASES,
+        Perm.MANAGE_COMMITTEE,
+        Perm.VOTE,
     },
 }
 

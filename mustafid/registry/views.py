@@ -40,6 +40,7 @@ TABS = {
     "household": gettext_lazy("Household"),
     "documents": gettext_lazy("Documents"),
     "cases": gettext_lazy("Requests"),
+    "questions": gettext_lazy("Questions to researchers"),
     "contacts": gettext_lazy("Contacts"),
     "complaints": gettext_lazy("Complaints"),
     "surveys": gettext_lazy("Surveys"),
@@ -153,6 +154,19 @@ def _tab_context(request, beneficiary, tab):
                 "document_type", "verified_by"
             ),
             "can_verify": request.membership.has_perm(Perm.VERIFY_DOCUMENTS),
+        }
+    if tab == "cases" and request.membership.has_perm(Perm.VIEW_CASES):
+        return {
+            "cases": beneficiary.cases.select_related("service", "channel").order_by(
+                "-created_at", "-id"
+            )
+        }
+    if tab == "questions" and request.membership.has_perm(Perm.VIEW_CASES):
+        # P-REFER-RESEARCH: what reception referred and what the researcher said.
+        return {
+            "questions": beneficiary.research_questions.select_related(
+                "case", "referred_by", "researcher", "answered_by"
+            )
         }
     if tab == "audit" and request.membership.has_perm(Perm.VIEW_AUDIT):
         return {

@@ -7,7 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from mustafid.cases.models import Attestation, AttestationMethod, Case, Delivery
+from mustafid.cases.models import (
+    Attestation,
+    AttestationMethod,
+    Case,
+    Delivery,
+    ExternalPermit,
+    ResearchReport,
+)
 from mustafid.cases.services import current_attestation_text, next_case_number
 from mustafid.catalog.models import Service
 from mustafid.contact.models import Channel
@@ -88,4 +95,37 @@ def add_delivery(case) -> Delivery:
             amount=500,
             delivered_on=timezone.localdate(),
             delivered_by=case.created_by,
+        )
+
+
+def add_permit(case, outcome: str = "pending") -> ExternalPermit:
+    """The permit of a wait (P-PERMITS): pending to enter it, answered to leave."""
+    today = timezone.localdate()
+    with scope(organization=case.organization):
+        return ExternalPermit.objects.create(
+            organization=case.organization,
+            case=case,
+            authority="الدفاع المدني",
+            sent_on=today,
+            outcome=outcome,
+            outcome_on=None if outcome == "pending" else today,
+            raised_by=case.created_by,
+        )
+
+
+def add_research_report(case, *, completed: bool = True):
+    """The researcher's report (P-REFER-RESEARCH); completed, it lets research end."""
+    with scope(organization=case.organization):
+        return ResearchReport.objects.create(
+            organization=case.organization,
+            case=case,
+            researcher=case.created_by,
+            status="completed" if completed else "draft",
+            researched_on=timezone.localdate(),
+            visit_type="field",
+            findings="الأسرة تسكن في شقة مستأجرة",
+            household_situation="خمسة أفراد، دخل شهري ٣٠٠٠ ريال",
+            recommendation="approve",
+            recommendation_text="مستحق للمساعدة",
+            completed_at=timezone.now() if completed else None,
         )

@@ -14,7 +14,15 @@ from mustafid.contact.outbox import OutboxMessage
 from mustafid.core.models import AuditEvent, Membership
 from mustafid.core.roles import Role, role_has_perm
 from mustafid.registry.models import DocumentType, RegistrationStatus
-from tests.cases.helpers import add_delivery, make_case, make_service
+from tests.cases.committee_helpers import decided_by_committee
+from tests.cases.helpers import (
+    add_delivery,
+    add_permit,
+    add_research_report,
+    make_case,
+    make_service,
+)
+from tests.cases.referral_helpers import add_referral
 from tests.conftest import make_member
 from tests.factories import DocumentFactory
 
@@ -51,9 +59,23 @@ def case_ready_for(org, origin, to):
             return_status=to if origin == CaseStatus.AWAITING_EXTERNAL_APPROVAL else "",
         )
         with scope(organization=org):
-            if not transitions._first_failure(rule.when, case, {"_to": to}):
+            # The committee's recorded vote is data, not the service's shape.
+            shape_only = [
+                g for g in rule.when if g is not transitions.committee_decided
+            ]
+            if not transitions._first_failure(shape_only, case, {"_to": to}):
                 if to == CaseStatus.CLOSED and origin == CaseStatus.DELIVERING:
                     add_delivery(case)
+                if origin == CaseStatus.RESEARCHING:
+                    add_research_report(case)
+                # P-PERMITS: a pending permit to enter the wait, an answer to leave.
+                if to == CaseStatus.AWAITING_EXTERNAL_APPROVAL:
+                    add_permit(case)
+                elif origin == CaseStatus.AWAITING_EXTERNAL_APPROVAL:
+                    add_permit(case, "granted")
+                # P-OUTOFSCOPE: the referral is recorded before the case moves.
+                if to == CaseStatus.REFERRED_OUT:
+                    add_referral(case)
                 return case
     raise AssertionError(f"no service shape allows {origin} -> {to}")
 
@@ -70,6 +92,13 @@ def move(org, user, case, to, **details):
         )
 
 
+def committee_vote(case, to) -> dict:
+    # P-COMMITTEE: a request before the committee is decided by its meeting.
+    if case.status == CaseStatus.IN_COMMITTEE and to in ("approved", "rejected"):
+        return decided_by_committee(case, to)
+    return {}
+
+
 @pytest.mark.parametrize("origin,to", list(TRANSITIONS), ids=lambda value: str(value))
 def test_each_move_is_allowed_for_its_roles_and_refused_for_others(org, origin, to):
     rule = TRANSITIONS[(origin, to)]
@@ -78,7 +107,7 @@ def test_each_move_is_allowed_for_its_roles_and_refused_for_others(org, origin, 
         case = case_ready_for(org, origin, to)
         before = counts()
         if role_has_perm(role, rule.perm):
-            moved = move(org, user, case, to, **DETAILS)
+            moved = move(org, user, case, to, **DETAILS, **committee_vote(case, to))
             assert moved.status == to
             assert moved.version == case.version + 1
             with scopes_disabled():
@@ -233,9 +262,12 @@ def test_verified_documents_let_the_case_on_and_register_the_beneficiary(org, me
 @pytest.mark.parametrize("to", ["approved", "rejected"])
 def test_decision_needs_reasons_and_tells_them(org, members, to):
     case = make_case(org, "in_committee")
+    vote = committee_vote(case, to)
     with pytest.raises(transitions.GuardFailed):
-        move(org, members[Role.COMMITTEE], case, to, reason=" ")
-    moved = move(org, members[Role.COMMITTEE], case, to, reason="لا تنطبق الشروط")
+        move(org, members[Role.COMMITTEE], case, to, reason=" ", **vote)
+    moved = move(
+        org, members[Role.COMMITTEE], case, to, reason="لا تنطبق الشروط", **vote
+    )
     assert moved.decided_at is not None
     assert moved.decision_reasons == "لا تنطبق الشروط"
     with scopes_disabled():
@@ -269,10 +301,14 @@ def test_external_permit_wait_returns_where_it_left(org, members):
         org, needs_external_permit=True, permit_authority="الدفاع المدني"
     )
     case = make_case(org, "researching", service=service)
+    permit = add_permit(case)
     waiting = move(org, members[Role.RESEARCHER], case, "awaiting_external_approval")
     assert waiting.return_status == "researching"
     with pytest.raises(transitions.GuardFailed):
         move(org, members[Role.RESEARCHER], waiting, "verifying")
+    with scope(organization=org):
+        permit.outcome, permit.outcome_on = "granted", timezone.localdate()
+        permit.save()
     back = move(org, members[Role.RESEARCHER], waiting, "researching")
     assert (back.status, back.return_status) == ("researching", "")
 
@@ -292,7 +328,14 @@ def test_a_failure_after_the_writes_rolls_all_of_them_back(org, members, monkeyp
 
     monkeypatch.setattr(OutboxMessage.objects, "create", broken)
     with pytest.raises(RuntimeError):
-        move(org, members[Role.COMMITTEE], case, "approved", reason="مستحق")
+        move(
+            org,
+            members[Role.COMMITTEE],
+            case,
+            "approved",
+            reason="مستحق",
+            **committee_vote(case, "approved"),
+        )
     with scopes_disabled():
         case_now = Case.objects.get(pk=case.pk)
     assert (case_now.status, case_now.version) == ("in_committee", case.version)

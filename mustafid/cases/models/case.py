@@ -128,6 +128,15 @@ class Case(TenantModel):
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    # The policy in force when the request was decided (P-APPROVAL, P-REVIEW).
+    policy_version = models.ForeignKey(
+        "governance.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("policy version"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -348,6 +357,11 @@ class DeliveryKind(models.TextChoices):
     PROGRAMME_SEAT = "programme_seat", _("Programme seat")
 
 
+def delivery_proof_path(delivery: "Delivery", filename: str) -> str:
+    # The file name is already random (core.uploads.safe_name).
+    return f"deliveries/{delivery.organization_id}/{filename}"
+
+
 class Delivery(TenantModel):
     """What the beneficiary received; several per case, e.g. instalments."""
 
@@ -362,6 +376,14 @@ class Delivery(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    # A receipt or signed handover (P-DELIVER); private, served after a check.
+    proof = models.FileField(
+        _("proof of delivery"),
+        upload_to=delivery_proof_path,
+        max_length=200,
+        blank=True,
+    )
+    proof_content_type = models.CharField(max_length=50, blank=True)
 
     class Meta:
         ordering = ["case", "delivered_on", "id"]

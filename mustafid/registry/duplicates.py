@@ -68,6 +68,9 @@ OTHER_GRANDFATHER = -15
 # Rows read per candidate query: enough for the best matches of a common name,
 # few enough that the check stays fast on a million beneficiaries.
 CANDIDATE_ROWS = 50
+# Name words tried for each misspelt part of a name: registries hold many
+# spellings of common names, and the right one must not be crowded out.
+RESEMBLING_WORDS = 30
 # Blocks bigger than this are split further before comparing every pair.
 MAX_BLOCK = 200
 LOAD_BATCH = 2000  # records loaded per query by find_duplicate_groups
@@ -356,16 +359,18 @@ def _sharing(beneficiaries, organization, words: dict[str, list[str]]) -> list:
 
 
 def _similar_names(beneficiaries, organization, new: Person) -> list[Beneficiary]:
-    """Spelling mistakes beyond normalisation: the first and family names are
-    compared with the association's name words (search's dictionary), and
-    those who bear words resembling both are read through the key index."""
+    """Spelling mistakes beyond normalisation: each part of the name is compared
+    with the association's name words (search's dictionary), and those bearing
+    words resembling the first and family names, and the father's and
+    grandfather's first, are read through the key index."""
     from mustafid.registry.search import resembling
 
     words = {
-        part: resembling(new.names[part][1])
-        for part in (NamePart.FIRST, NamePart.FAMILY)
+        part: resembling(loose, limit=RESEMBLING_WORDS)
+        for part, (_key, loose) in new.names.items()
     }
-    if not all(words.values()):
+    words = {part: found for part, found in words.items() if found}
+    if NamePart.FIRST not in words or NamePart.FAMILY not in words:
         return []
     return _sharing(beneficiaries, organization, words)
 

@@ -85,7 +85,7 @@ def _bearing(queryset, alternatives: list[list[str]]):
     return queryset.filter(pk__in=ids).order_by(*NEWEST_FIRST)
 
 
-def resembling(word: str) -> list[str]:
+def resembling(word: str, limit: int = FUZZY_WORDS) -> list[str]:
     """The association's name words closest to a misspelt one (PostgreSQL)."""
     word = loose_key(word)
     if len(word) < FUZZY_MIN_LETTERS:
@@ -100,6 +100,6 @@ def resembling(word: str) -> list[str]:
         .annotate(similarity=TrigramSimilarity("word", word))
         .filter(similarity__gte=FUZZY_THRESHOLD)
         .order_by("-similarity", "word")
-        .values_list("word", flat=True)[:FUZZY_WORDS]
+        .values_list("word", flat=True)[:limit]
     )
     return list(similar)

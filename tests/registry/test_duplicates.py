@@ -571,3 +571,18 @@ def test_on_postgresql_trigrams_find_a_misspelt_family_name(org):
 
 def test_beneficiaries_model_has_name_keys_relation():
     assert Beneficiary._meta.get_field("name_keys").related_model is BeneficiaryNameKey
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_a_misspelt_name_is_found_among_many_namesakes(org, monkeypatch):
+    """عبدالرحمن written عبدآل رحمن: the name words find the spelling, and the
+    father's and grandfather's names pick the person out of the namesakes."""
+    from mustafid.registry import duplicates
+
+    monkeypatch.setattr(duplicates, "CANDIDATE_ROWS", 3)
+    for n in range(5):
+        register(org, f"عبدالرحمن|والد{n}|جد{n}|الحربي")
+    person = register(org, "عبدالرحمن|محمد|سعد|الحربي", birth_date=BORN)
+    found = candidates(org, "عبدآل رحمن|محمد|سعد|ألحربي", birth_date=BORN)
+    assert found[0].beneficiary == person
+    assert found[0].is_probable

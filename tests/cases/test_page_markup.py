@@ -1,17 +1,21 @@
 """Markup faults the browser journey found (tests/e2e/test_case_journey.py):
 each label must name its own field, and the meeting's status must not borrow
-the request page's label of the decision's date."""
+the request page's label of the decision's date, nor the link to a file the
+adjective of an open question."""
 
 import re
 from collections import Counter
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
+from django_scopes import scope
 
-from mustafid.cases.models import MeetingStatus
+from mustafid.cases.models import MeetingStatus, QuestionStatus
 from mustafid.core.roles import Role
 from tests.cases.committee_helpers import add_item, held_meeting, seat
-from tests.cases.helpers import make_case
+from tests.cases.helpers import add_delivery, make_case
+from tests.factories import TINY_PNG
 
 ID = re.compile(r'\sid="([^"]+)"')
 
@@ -24,16 +28,20 @@ def test_the_request_page_gives_each_form_its_own_ids(client_as, org):
     """Several next steps (each a form with a note) and the delivery form share
     the page: a repeated id made every "Note" label name the first one only."""
     verifying = make_case(org, "verifying")
-    page = client_as(Role.RECEPTION).get(
-        reverse("cases:case_detail", args=[verifying.pk])
-    ).text
+    page = (
+        client_as(Role.RECEPTION)
+        .get(reverse("cases:case_detail", args=[verifying.pk]))
+        .text
+    )
     assert page.count('name="note"') > 1
     assert duplicate_ids(page) == []
 
     delivering = make_case(org, "delivering")
-    page = client_as(Role.SERVICES).get(
-        reverse("cases:case_detail", args=[delivering.pk])
-    ).text
+    page = (
+        client_as(Role.SERVICES)
+        .get(reverse("cases:case_detail", args=[delivering.pk]))
+        .text
+    )
     assert 'id="id_delivery_note"' in page
     assert duplicate_ids(page) == []
 
@@ -69,3 +77,17 @@ def test_a_decided_meeting_is_not_labelled_with_the_decision_date():
     with translation.override("ar"):
         assert str(MeetingStatus.DECIDED.label) != translation.gettext("Decided")
         assert str(MeetingStatus.DECIDED.label) != "تاريخ القرار"
+
+
+def test_the_link_to_a_delivery_proof_is_not_the_open_question_status(client_as, org):
+    """In Arabic the plain "Open" is a question's state (مفتوح); the link that
+    opens the receipt has its own context."""
+    delivery = add_delivery(make_case(org, "delivering"))
+    with scope(organization=org):
+        delivery.proof.save("receipt.png", ContentFile(TINY_PNG))
+    page = client_as(Role.SERVICES).get(
+        reverse("cases:case_detail", args=[delivery.case_id])
+    )
+    link = re.search(r'/proof/"[^>]*>([^<]+)</a>', page.text).group(1)
+    with translation.override("ar"):
+        assert link != str(QuestionStatus.OPEN.label)

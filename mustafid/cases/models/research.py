@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mustafid.core.tenancy import TenantModel, tenant_manager
 
@@ -65,7 +66,7 @@ class Recommendation(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("research report", "Completed")
 
 
 class ResearchReportQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
 from mustafid.core.uploads import serve_private
-from mustafid.registry import services
+from mustafid.registry import search, services
 from mustafid.registry.forms import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
@@ -67,10 +67,19 @@ def beneficiary_list(request):
     page = Paginator(beneficiaries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    searched = form.is_valid() and form.cleaned_data.get("q")
     return TemplateResponse(
         request,
         "registry/beneficiary_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            # A name search lists the newest matches only (registry.search).
+            "capped_at": search.MAX_NAME_MATCHES
+            if searched and page.paginator.count >= search.MAX_NAME_MATCHES
+            else None,
+        },
     )
 
 

@@ -113,3 +113,18 @@ def test_a_family_name_written_with_al_apart_is_found_by_its_words(org):
 def test_the_article_alone_searches_letters_not_keys(org):
     target = person(org, "محمد|سعد|ناصر|آل عمر")
     assert search(org, "آل") == [target]
+
+
+def test_a_name_shared_by_too_many_lists_the_newest_and_says_so(
+    client_as, org, monkeypatch
+):
+    from mustafid.registry import search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_NAME_MATCHES", 2)
+    people = [person(org, f"محمد|سعد|ناصر{n}|القحطاني") for n in range(3)]
+    response = client_as(Role.RECEPTION).get(
+        reverse("registry:beneficiary_list"), {"q": "القحطاني"}
+    )
+    assert [b.pk for b in response.context["page"]] == [p.pk for p in people[:0:-1]]
+    assert response.context["capped_at"] == 2
+    assert "أحدث 2" in response.text

@@ -454,7 +454,8 @@ def _apply(case: Case, to: str, details: dict) -> list[str]:
         if case.status in REOPENABLE:
             # Decided afresh; the earlier decision stays on the timeline.
             case.decided_at, case.decision_reasons = None, ""
-            changed += ["decided_at", "decision_reasons"]
+            case.policy_version = None
+            changed += ["decided_at", "decision_reasons", "policy_version"]
         return changed
     if to in (S.APPROVED, S.REJECTED):
         case.decided_at = now

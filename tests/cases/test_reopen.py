@@ -13,6 +13,7 @@ from mustafid.cases.models import Case, CaseEvent
 from mustafid.contact.outbox import OutboxMessage
 from mustafid.core.models import AuditEvent
 from mustafid.core.roles import Perm, Role, role_has_perm
+from mustafid.governance.models import PolicyVersion
 from tests.cases.helpers import make_case, make_service
 from tests.cases.referral_helpers import add_referral, membership_of
 from tests.conftest import make_member
@@ -62,11 +63,17 @@ def test_the_manager_reopens_with_a_reason_and_the_window_restarts(
     )
     if origin == "referred_out":
         add_referral(case, "declined")
+    with scope(organization=org):
+        policy = PolicyVersion.objects.create(
+            organization=org, number="1", title_ar="سياسة", text="نص"
+        )
+        Case.objects.filter(pk=case.pk).update(policy_version=policy)
     manager = members[Role.MANAGER]
     reopened = reopen(org, manager, case, reason=REASON)
     assert (reopened.status, reopened.version) == ("submitted", case.version + 1)
     assert reopened.decision_due == timezone.localdate() + datetime.timedelta(10)
     assert (reopened.decided_at, reopened.decision_reasons) == (None, "")
+    assert reopened.policy_version_id is None  # set again by the new decision
     with scopes_disabled():
         event = CaseEvent.objects.filter(case=case).last()
         trail = AuditEvent.objects.filter(

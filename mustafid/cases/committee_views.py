@@ -61,14 +61,17 @@ def _form_errors(request, form) -> None:
             messages.error(request, error)
 
 
-def _done(request, action, *, success: str, to: str, **kwargs):
-    """Run a service call; its refusal becomes the page's error message."""
+def _done(request, action, *, success, to: str, **kwargs):
+    """Run a service call; its refusal becomes the page's error message.
+
+    `success`: the message, or a function of what the call returned.
+    """
     try:
-        action()
+        result = action()
     except committee.CommitteeError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(to, **kwargs)
 
 
@@ -268,18 +271,17 @@ def agenda_build(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("cases:committee_meeting", pk=meeting.pk)
-    try:
-        added = committee.build_agenda(
+    return _done(
+        request,
+        lambda: committee.build_agenda(
             actor=request.user, request=request, meeting=meeting, **form.cleaned_data
-        )
-    except committee.CommitteeError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(count)s requests were added to the agenda.") % {"count": added},
-        )
-    return redirect("cases:committee_meeting", pk=meeting.pk)
+        ),
+        success=lambda added: (
+            _("%(count)s requests were added to the agenda.") % {"count": added}
+        ),
+        to="cases:committee_meeting",
+        pk=meeting.pk,
+    )
 
 
 @require_POST
@@ -444,21 +446,19 @@ def vote_remaining(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("cases:committee_meeting", pk=meeting.pk)
-    try:
-        count = committee.vote_remaining(
+    return _done(
+        request,
+        lambda: committee.vote_remaining(
             actor=request.user,
             request=request,
             membership=request.membership,
             meeting=meeting,
             **form.cleaned_data,
-        )
-    except committee.CommitteeError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("%(count)s votes were recorded.") % {"count": count}
-        )
-    return redirect("cases:committee_meeting", pk=meeting.pk)
+        ),
+        success=lambda count: _("%(count)s votes were recorded.") % {"count": count},
+        to="cases:committee_meeting",
+        pk=meeting.pk,
+    )
 
 
 @require_POST

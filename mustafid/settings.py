@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mustafid.registry",
     "mustafid.catalog",
     "mustafid.cases",
+    "mustafid.eligibility",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("beneficiaries/", include("mustafid.registry.urls")),
     path("cases/", include("mustafid.cases.urls")),
     path("services/", include("mustafid.catalog.urls")),
+    path("eligibility/", include("mustafid.eligibility.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -31,6 +31,7 @@ from tests.cases.research_helpers import (
     researching_case_kwargs,
 )
 from tests.conftest import make_member
+from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
 ALL = frozenset(Role)
@@ -380,6 +381,9 @@ ROUTES += [
         (302,),
     ),
 ]
+
+# Issue 5: each part of eligibility lists its routes in tests/eligibility/matrix_*.py.
+ROUTES += eligibility_matrix.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

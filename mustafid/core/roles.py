@@ -56,6 +56,13 @@ class Perm(StrEnum):
     VIEW_COMMITTEE = "view_committee"
     MANAGE_COMMITTEE = "manage_committee"
     VOTE = "vote"
+    # P-ELIGIBILITY, P-PERIODIC, P-GOAL: write a service's rules; except a
+    # request from a failed rule (manager only, with a reason); work the
+    # periodic review queue; list and invite those who qualify but never asked.
+    MANAGE_ELIGIBILITY = "manage_eligibility"
+    OVERRIDE_ELIGIBILITY = "override_eligibility"
+    REVIEW_ELIGIBILITY = "review_eligibility"
+    MATCH_BENEFICIARIES = "match_beneficiaries"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -78,14 +85,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.REFER_CASES}
     ),
     Role.RESEARCHER: frozenset(
-        _CASEWORK | _CASES | {Perm.VERIFY_CASES, Perm.RESEARCH_CASES}
+        _CASEWORK
+        | _CASES
+        | {Perm.VERIFY_CASES, Perm.RESEARCH_CASES, Perm.REVIEW_ELIGIBILITY}
     ),
     # P-COMMITTEE: the research committee accepts or rejects.
     Role.COMMITTEE: frozenset(
         _READ | _CASES | {Perm.DECIDE_CASES, Perm.VIEW_COMMITTEE, Perm.VOTE}
     ),
     Role.SERVICES: frozenset(
-        _CASEWORK | _CASES | {Perm.VERIFY_CASES, Perm.DELIVER_CASES}
+        _CASEWORK
+        | _CASES
+        | {Perm.VERIFY_CASES, Perm.DELIVER_CASES, Perm.REVIEW_ELIGIBILITY}
+        | {Perm.MATCH_BENEFICIARIES}
     ),
     Role.MANAGER: frozenset(
         _CASEWORK
@@ -104,6 +116,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.REOPEN_CASES}
         # The manager runs the committee and often sits on it.
         | {Perm.VIEW_COMMITTEE, Perm.MANAGE_COMMITTEE, Perm.VOTE}
+        | {Perm.MANAGE_ELIGIBILITY, Perm.OVERRIDE_ELIGIBILITY}
+        | {Perm.REVIEW_ELIGIBILITY, Perm.MATCH_BENEFICIARIES}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(
@@ -122,6 +136,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.REOPEN_CASES,
         Perm.MANAGE_COMMITTEE,
         Perm.VOTE,
+        Perm.OVERRIDE_ELIGIBILITY,
+        Perm.REVIEW_ELIGIBILITY,
     },
 }
 

@@ -1,0 +1,3 @@
+"""Routes of the eligibility match pages, joined to the `eligibility` namespace."""
+
+urlpatterns = []

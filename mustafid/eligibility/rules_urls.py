@@ -1,0 +1,3 @@
+"""Routes of the eligibility rules pages, joined to the `eligibility` namespace."""
+
+urlpatterns = []

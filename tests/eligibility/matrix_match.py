@@ -1,0 +1,5 @@
+"""The eligibility match routes in the permission matrix."""
+
+
+def routes(Route) -> list:
+    return []

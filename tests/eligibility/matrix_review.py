@@ -1,0 +1,5 @@
+"""The eligibility review routes in the permission matrix."""
+
+
+def routes(Route) -> list:
+    return []

@@ -80,6 +80,7 @@ class BeneficiaryForm(forms.ModelForm):
             "monthly_income",
             "preferred_contact",
             "preferred_language",
+            "contact_consent",
             "registration_status",
         ]
 

@@ -225,6 +225,10 @@ class Beneficiary(TenantModel):
         choices=Language.choices,
         default=Language.ARABIC,
     )
+    # P-GOAL, P-CONSENT: told of services they may qualify for without asking.
+    contact_consent = models.BooleanField(
+        _("agrees to be told about services they may qualify for"), default=False
+    )
     registration_status = models.CharField(
         _("registration status"),
         max_length=20,

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     F,
     FilteredRelation,
     Q,
+    Value,
+    When,
     Window,
 )
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +42,8 @@ from mustafid.registry.models import Beneficiary
 from mustafid.registry.name_keys import (
     PART_FIELDS,
     PARTS,
+    NameBlock,
     NamePart,
-    bearing,
     keys_of,
 )
 
@@ -291,88 +294,69 @@ def find_candidates(
     beneficiaries = Beneficiary.objects.filter(organization=organization).only(*_FIELDS)
     if exclude_pk is not None:
         beneficiaries = beneficiaries.exclude(pk=exclude_pk)
-    found: dict[int, Beneficiary] = {}
     named = NamePart.FIRST in new.names and NamePart.FAMILY in new.names
-    queries = []
-    if new.identity_hash:
-        queries.append(
-            beneficiaries.filter(identity_hash=new.identity_hash).order_by()[:1]
-        )
+    words = {part: [loose] for part, (_key, loose) in new.names.items()}
+    # Ids from the mobile's and the name block's indexes, then one read of
+    # the records (an OR of subqueries would make PostgreSQL scan the table).
+    ids = []
     if new.mobile_hash:
-        queries.append(
-            beneficiaries.filter(mobile_hash=new.mobile_hash).order_by("pk")[
-                :CANDIDATE_ROWS
-            ]
-        )
+        same_mobile = beneficiaries.filter(mobile_hash=new.mobile_hash)
+        ids += same_mobile.order_by("pk").values_list("pk", flat=True)[:CANDIDATE_ROWS]
     if named:
-        queries.append(_same_first_and_family(beneficiaries, organization, new))
-    for query in queries:
-        for beneficiary in query:
-            found.setdefault(beneficiary.pk, beneficiary)
+        ids += _namesakes(organization, words, exclude_pk)
+    wanted = Q(pk__in=ids) if ids else Q()
+    if new.identity_hash:
+        wanted |= Q(identity_hash=new.identity_hash)
+    found = list(beneficiaries.filter(wanted)) if wanted else []
     if named and not found and connection.vendor == "postgresql":
-        # Only when the keys found nobody: a name spelled another way.
-        for beneficiary in _similar_names(beneficiaries, organization, new):
-            found.setdefault(beneficiary.pk, beneficiary)
-    candidates = [Candidate(b, *score(new, Person.of(b))) for b in found.values()]
+        # Only when nobody was found: a name spelled another way.
+        found = _similar_names(beneficiaries, organization, new, exclude_pk)
+    candidates = [Candidate(b, *score(new, Person.of(b))) for b in found]
     candidates = [c for c in candidates if c.score >= min_score]
     candidates.sort(key=lambda c: (-c.score, c.beneficiary.pk))
     return candidates[:limit]
 
 
-# The parts a candidate shares besides the first and family names, most first:
-# each stage is one query through the key index, and the stages stop once
-# CANDIDATE_ROWS are found. Asking for the most specific block first lets
-# PostgreSQL start from the rarest name instead of joining every namesake.
-_STAGES = (
-    (NamePart.FATHER, NamePart.GRANDFATHER),
-    (NamePart.FATHER,),
-    (NamePart.GRANDFATHER,),
-    (),
-)
-
-
-def _same_first_and_family(beneficiaries, organization, new: Person):
-    """Through the name-key index; those sharing more parts first."""
-    return _sharing(
-        beneficiaries,
-        organization,
-        {p: [loose] for p, (_k, loose) in new.names.items()},
+def _namesakes(organization, words: dict[str, list[str]], exclude_pk=None) -> list[int]:
+    """Ids of those with one of the first names and one of the family names,
+    those also sharing the father's and grandfather's names first (at most
+    CANDIDATE_ROWS): one range of the name-block index."""
+    blocks = NameBlock.objects.filter(
+        organization=organization,
+        first__in=words[NamePart.FIRST],
+        family__in=words[NamePart.FAMILY],
     )
+    if exclude_pk is not None:
+        blocks = blocks.exclude(beneficiary_id=exclude_pk)
+    # The father's name weighs more than the grandfather's: both, father,
+    # grandfather, neither.
+    shared = Value(0)
+    for part, weight in ((NamePart.FATHER, 2), (NamePart.GRANDFATHER, 1)):
+        if part in words:
+            shared = shared + Case(
+                When(**{f"{part}__in": words[part]}, then=Value(weight)),
+                default=Value(0),
+            )
+    ranked = blocks.alias(shared=shared).order_by("-shared", "beneficiary_id")
+    return list(ranked.values_list("beneficiary_id", flat=True)[:CANDIDATE_ROWS])
 
 
-def _sharing(beneficiaries, organization, words: dict[str, list[str]]) -> list:
-    found: dict[int, Beneficiary] = {}
-    for extra in _STAGES:
-        if len(found) >= CANDIDATE_ROWS or not all(p in words for p in extra):
-            continue
-        conditions = [
-            # The organization leads the key index (the command runs unscoped).
-            {"organization": organization, "position": p, "loose_key__in": words[p]}
-            for p in (NamePart.FIRST, NamePart.FAMILY, *extra)
-        ]
-        matches = beneficiaries.exclude(pk__in=list(found)).filter(
-            pk__in=bearing(*conditions)
-        )
-        for beneficiary in matches.order_by("pk")[: CANDIDATE_ROWS - len(found)]:
-            found[beneficiary.pk] = beneficiary
-    return list(found.values())
-
-
-def _similar_names(beneficiaries, organization, new: Person) -> list[Beneficiary]:
+def _similar_names(
+    beneficiaries, organization, new: Person, exclude_pk=None
+) -> list[Beneficiary]:
     """Spelling mistakes beyond normalisation: each part of the name is compared
     with the association's name words (search's dictionary), and those bearing
     words resembling the first and family names, and the father's and
-    grandfather's first, are read through the key index."""
-    from mustafid.registry.search import resembling
+    grandfather's first, are read through the name blocks."""
+    from mustafid.registry.search import resembling_each
 
-    words = {
-        part: resembling(loose, limit=RESEMBLING_WORDS)
-        for part, (_key, loose) in new.names.items()
-    }
+    typed = {part: loose for part, (_key, loose) in new.names.items()}
+    words = resembling_each(typed, limit=RESEMBLING_WORDS)
     words = {part: found for part, found in words.items() if found}
     if NamePart.FIRST not in words or NamePart.FAMILY not in words:
         return []
-    return _sharing(beneficiaries, organization, words)
+    ids = _namesakes(organization, words, exclude_pk)
+    return list(beneficiaries.filter(pk__in=ids)) if ids else []
 
 
 # The whole registry, for `mustafid find_duplicates`.

@@ -1,7 +1,7 @@
 """Merging two records of one person into one (P-COMPLETE, P-PRIVACY)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +9,11 @@ from mustafid.core import audit
 from mustafid.core.models import AuditAction, Membership
 from mustafid.core.roles import Perm
 from mustafid.registry.models import Beneficiary
-from mustafid.registry.name_keys import BeneficiaryNameKey, refresh_name_keys
+from mustafid.registry.name_keys import (
+    BeneficiaryNameKey,
+    NameBlock,
+    refresh_name_keys,
+)
 from mustafid.registry.services import SENSITIVE
 
 # Filled on the kept record when it has no value and the other one has. The
@@ -111,8 +115,10 @@ def _relations_to_beneficiary():
         if not (rel.one_to_many or rel.one_to_one):
             continue  # a many-to-many is moved through its table's foreign key
         model = rel.related_model
-        if model is BeneficiaryNameKey or model._meta.auto_created is Beneficiary:
-            continue  # rebuilt, or the record's own categories (unioned)
+        if model in (BeneficiaryNameKey, NameBlock):
+            continue  # the kept record's are rebuilt; the removed one's go with it
+        if model._meta.auto_created is Beneficiary:
+            continue  # the record's own categories (unioned)
         yield model, rel.field
 
 
@@ -137,7 +143,15 @@ def _move_related(keep: Beneficiary, remove: Beneficiary) -> dict[str, int]:
         values = {fk.name: keep}
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
             values["updated_at"] = timezone.now()
-        count = rows.update(**values)
+        try:
+            with transaction.atomic():
+                count = rows.update(**values)
+        except IntegrityError as error:
+            # e.g. both records invited to, or under review for, one service.
+            raise MergeError(
+                _("Both records have a %(kind)s that cannot be joined; resolve one.")
+                % {"kind": model._meta.verbose_name}
+            ) from error
         if count:
             moved[model._meta.label_lower] = count
     return moved

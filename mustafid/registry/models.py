@@ -519,4 +519,8 @@ class ReachRecord(TenantModel):
 
 
 from mustafid.registry.import_models import ImportJob  # noqa: E402,F401
-from mustafid.registry.name_keys import BeneficiaryNameKey, NameWord  # noqa: E402,F401
+from mustafid.registry.name_keys import (  # noqa: E402,F401
+    BeneficiaryNameKey,
+    NameBlock,
+    NameWord,
+)

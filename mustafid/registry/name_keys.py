@@ -126,6 +126,40 @@ class NameWord(TenantModel):
         return self.word
 
 
+class NameBlock(TenantModel):
+    """A beneficiary's four loose keys side by side, one row each.
+
+    The duplicate check asks "who has this first AND this family name, sharing
+    the father's or grandfather's too?": one range of this index answers it,
+    where the key table needed its rows for two names intersected (tens of
+    thousands for محمد and a common family name).
+    """
+
+    beneficiary = models.OneToOneField(
+        "registry.Beneficiary",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="name_block",
+    )
+    first = models.CharField(max_length=60, blank=True)
+    father = models.CharField(max_length=60, blank=True)
+    grandfather = models.CharField(max_length=60, blank=True)
+    family = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        indexes = [
+            # Covering (PostgreSQL): namesakes are read from the index alone.
+            models.Index(
+                fields=["organization", "first", "family", "father", "grandfather"],
+                include=["beneficiary"],
+                name="name_block_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return " ".join((self.first, self.father, self.grandfather, self.family))
+
+
 def bearing(*conditions: dict):
     """The ids of beneficiaries with a name key matching each condition, e.g.
     bearing({"loose_key__in": ["محمد"]}, {"loose_key__in": ["قحطاني"]}).
@@ -167,8 +201,17 @@ def _key_rows(beneficiary) -> list[BeneficiaryNameKey]:
     ]
 
 
+def _block(beneficiary, rows: list[BeneficiaryNameKey]) -> NameBlock:
+    loose = {row.position: row.loose_key for row in rows}
+    return NameBlock(
+        organization_id=beneficiary.organization_id,
+        beneficiary_id=beneficiary.pk,
+        **{part: loose.get(part, "") for part in PARTS},
+    )
+
+
 def refresh_name_keys(beneficiary) -> None:
-    """Bring the beneficiary's name keys in line with the name.
+    """Bring the beneficiary's name keys and name block in line with the name.
 
     Called by the registry services after every create, update and merge, not
     from save() or a signal: a bulk load decides when to pay for it.
@@ -176,6 +219,12 @@ def refresh_name_keys(beneficiary) -> None:
     rows = _key_rows(beneficiary)
     wanted = {(r.position, r.key, r.loose_key) for r in rows}
     current = set(beneficiary.name_keys.values_list("position", "key", "loose_key"))
+    block = _block(beneficiary, rows)
+    NameBlock.objects.update_or_create(
+        beneficiary_id=beneficiary.pk,
+        defaults={"organization_id": block.organization_id}
+        | {part: getattr(block, part) for part in PARTS},
+    )
     if current == wanted:
         return
     if current:
@@ -193,7 +242,32 @@ def build_missing_name_keys(beneficiaries, batch_size: int = 1000) -> int:
     fields = ("organization_id", *PART_FIELDS.values())
     for start in range(0, len(ids), batch_size):
         chunk = beneficiaries.filter(pk__in=ids[start : start + batch_size])
-        rows = [row for b in chunk.only(*fields) for row in _key_rows(b)]
+        rows, blocks = [], []
+        for beneficiary in chunk.only(*fields):
+            own = _key_rows(beneficiary)
+            rows += own
+            blocks.append(_block(beneficiary, own))
         BeneficiaryNameKey.objects.bulk_create(rows)
+        NameBlock.objects.bulk_create(blocks, ignore_conflicts=True)
         _remember_words(rows)
     return len(ids)
+
+
+# The blocks of every beneficiary that has name keys but no block: the same
+# pivot in the migration that introduced the blocks and in bench/generate.py.
+BLOCKS_FROM_KEYS_SQL = """
+INSERT INTO registry_nameblock
+    (organization_id, beneficiary_id, first, father, grandfather, family,
+     created_at, updated_at)
+SELECT k.organization_id, k.beneficiary_id,
+       MAX(CASE WHEN k.position = 'first' THEN k.loose_key ELSE '' END),
+       MAX(CASE WHEN k.position = 'father' THEN k.loose_key ELSE '' END),
+       MAX(CASE WHEN k.position = 'grandfather' THEN k.loose_key ELSE '' END),
+       MAX(CASE WHEN k.position = 'family' THEN k.loose_key ELSE '' END),
+       CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+FROM registry_beneficiarynamekey k
+WHERE NOT EXISTS (
+    SELECT 1 FROM registry_nameblock b WHERE b.beneficiary_id = k.beneficiary_id
+)
+GROUP BY k.organization_id, k.beneficiary_id
+"""

@@ -67,7 +67,8 @@ def _by_name(queryset, name: str):
         letters = letters.filter(name_normalized__contains=word)
     if connection.vendor != "postgresql" or letters.exists():
         return letters
-    return _bearing(queryset, [resembling(word) for word in words]) or (queryset.none())
+    similar = resembling_each({str(i): word for i, word in enumerate(words)})
+    return _bearing(queryset, list(similar.values())) or queryset.none()
 
 
 def _bearing(queryset, alternatives: list[list[str]]):
@@ -87,19 +88,34 @@ def _bearing(queryset, alternatives: list[list[str]]):
 
 def resembling(word: str, limit: int = FUZZY_WORDS) -> list[str]:
     """The association's name words closest to a misspelt one (PostgreSQL)."""
-    word = loose_key(word)
-    if len(word) < FUZZY_MIN_LETTERS:
-        return [word]
+    return resembling_each({"": word}, limit=limit)[""]
+
+
+def resembling_each(words: dict[str, str], limit: int = FUZZY_WORDS) -> dict:
+    """For each entry, the name words closest to its word: one statement
+    (a UNION ALL of one trigram lookup per word), PostgreSQL only."""
     from django.contrib.postgres.lookups import TrigramSimilar
     from django.contrib.postgres.search import TrigramSimilarity
 
-    similar = (
-        # The lookup as an expression (`%`, served by the trigram index):
-        # django.contrib.postgres is not installed.
-        NameWord.objects.filter(TrigramSimilar(F("word"), Value(word)))
-        .annotate(similarity=TrigramSimilarity("word", word))
-        .filter(similarity__gte=FUZZY_THRESHOLD)
-        .order_by("-similarity", "word")
-        .values_list("word", flat=True)[:limit]
-    )
-    return list(similar)
+    found: dict[str, list[str]] = {}
+    lookups = []
+    for label, word in words.items():
+        word = loose_key(word)
+        if len(word) < FUZZY_MIN_LETTERS:
+            found[label] = [word]  # too short to guess what was meant
+            continue
+        lookups.append(
+            # The lookup as an expression (`%`, served by the trigram index):
+            # django.contrib.postgres is not installed.
+            NameWord.objects.filter(TrigramSimilar(F("word"), Value(word)))
+            .annotate(similarity=TrigramSimilarity("word", word), label=Value(label))
+            .filter(similarity__gte=FUZZY_THRESHOLD)
+            .order_by("-similarity", "word")
+            .values_list("label", "word")[:limit]
+        )
+    if lookups:
+        first, *rest = lookups
+        rows = first.union(*rest, all=True) if rest else first
+        for label, word in rows:
+            found.setdefault(label, []).append(word)
+    return {label: found.get(label, []) for label in words}

@@ -15,7 +15,11 @@ from mustafid.registry.models import (
     Document,
     HouseholdMember,
 )
-from mustafid.registry.name_keys import BeneficiaryNameKey, refresh_name_keys
+from mustafid.registry.name_keys import (
+    BeneficiaryNameKey,
+    NameBlock,
+    refresh_name_keys,
+)
 from tests.factories import BeneficiaryFactory, DocumentFactory
 
 
@@ -226,9 +230,33 @@ def test_every_record_pointing_at_a_beneficiary_moves_with_a_merge():
         for field in model._meta.concrete_fields
         if field.is_relation and field.related_model is Beneficiary
     }
-    rebuilt = {(BeneficiaryNameKey, "beneficiary")}
+    rebuilt = {(BeneficiaryNameKey, "beneficiary"), (NameBlock, "beneficiary")}
     own_categories = {
         (Beneficiary.categories.through, "beneficiary"),
     }
     assert moved == pointing - rebuilt - own_categories
     assert (Document, "beneficiary") in moved
+
+
+def test_records_that_cannot_be_joined_stop_the_merge(org, members, pair):
+    """Both invited to the same service (one invitation each, by rule): the
+    merge is refused with a message and nothing moves."""
+    from mustafid.eligibility.models import MatchInvitation
+    from mustafid.eligibility.services import _saved, current_rules
+    from tests.cases.helpers import make_service
+
+    keep, remove = pair
+    service = make_service(org)
+    with scope(organization=org):
+        rules = _saved(current_rules(service))
+        for beneficiary in (keep, remove):
+            MatchInvitation.objects.create(
+                organization=org,
+                beneficiary=beneficiary,
+                service=service,
+                rule_set=rules,
+            )
+        with pytest.raises(MergeError, match="cannot be joined"):
+            merge_beneficiaries(actor=members[Role.MANAGER], keep=keep, remove=remove)
+        assert Beneficiary.objects.filter(pk=remove.pk).exists()
+        assert Document.objects.filter(beneficiary=remove).count() == 1

@@ -36,6 +36,7 @@ from mustafid.core.models import AuditAction
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
+from mustafid.eligibility.case_views import eligibility_context
 from mustafid.registry.settings_views import CodeUniqueFormSet, save_list
 
 PAGE_SIZE = 50
@@ -400,7 +401,9 @@ def item_detail(request, pk: int):
                 auto_id="id_reasons_%s",
             ),
             "set_aside_form": SetAsideForm(auto_id="id_aside_%s"),
-        },
+        }
+        # P-ELIGIBILITY: the committee sees the evaluation kept on the request.
+        | eligibility_context(request, item.case),
     )
 
 

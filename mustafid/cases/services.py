@@ -23,6 +23,7 @@ from mustafid.contact.models import Channel
 from mustafid.core import audit
 from mustafid.core.hijri import to_hijri
 from mustafid.core.models import AuditAction, Membership, Organization
+from mustafid.eligibility import review_outcomes
 from mustafid.registry.models import Beneficiary
 
 # P-ATTEST, as the policies word it; version 1 until the association words its own.
@@ -197,6 +198,9 @@ def record_delivery(
         raise DeliveryRefused(
             _("Deliveries are recorded while the request is being delivered.")
         )
+    review = review_outcomes.stopping_review(case)
+    if review is not None:
+        raise DeliveryRefused(review_outcomes.stop_message(review))
     delivery = Delivery(
         organization=case.organization,
         case=case,

@@ -27,6 +27,9 @@ from mustafid.contact.outbox import OutboxMessage
 from mustafid.core import audit
 from mustafid.core.models import AuditAction, Membership
 from mustafid.core.roles import Perm
+from mustafid.eligibility import review_outcomes
+from mustafid.eligibility import services as eligibility
+from mustafid.eligibility.models import Stage
 from mustafid.governance.policies import policy_in_force
 from mustafid.registry.models import Beneficiary, RegistrationStatus
 
@@ -91,6 +94,12 @@ def has_delivery(case, details):
     if not case.deliveries.exists():
         return _("Record at least one delivery before closing the request.")
     return None
+
+
+def not_stopped_by_review(case, details):
+    # P-PERIODIC: an overdue or ended periodic review stops deliveries.
+    review = review_outcomes.stopping_review(case)
+    return review_outcomes.stop_message(review) if review else None
 
 
 def returns_where_it_left(case, details):
@@ -170,6 +179,22 @@ def committee_decided(case, details):
     return None
 
 
+def eligible_or_excepted(case, details):
+    # P-ELIGIBILITY: approved only if the beneficiary meets the service's rules
+    # today, or the manager recorded an exception, with a reason, on the last
+    # stored evaluation.
+    if eligibility.evaluate_case(case).eligible:
+        return None
+    latest = eligibility.latest_check(case)
+    if latest is not None and latest.overridden:
+        return None
+    return _(
+        "The beneficiary does not meet the service's conditions (see "
+        "Eligibility); only the executive manager may make an exception, "
+        "with a written reason."
+    )
+
+
 def referral_sent(case, details):
     # P-OUTOFSCOPE: cases.referrals.send_referral records the receiving
     # association and the beneficiary's consent first, then makes this move.
@@ -230,6 +255,10 @@ def _decide(*when: Guard, guards: tuple[Guard, ...] = ()) -> Rule:
     )
 
 
+def _approve(*when: Guard, guards: tuple[Guard, ...] = ()) -> Rule:
+    return _decide(*when, guards=(*guards, eligible_or_excepted))
+
+
 WAIT_FROM = {S.VERIFYING: Perm.VERIFY_CASES, S.RESEARCHING: Perm.VERIFY_CASES}
 WAIT_FROM[S.IN_COMMITTEE] = Perm.DECIDE_CASES
 OPEN = (
@@ -286,22 +315,25 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.RESEARCHING, S.IN_COMMITTEE): Rule(
         Perm.VERIFY_CASES, when=(needs_committee,), guards=(has_research_report,)
     ),
-    (S.VERIFYING, S.APPROVED): _decide(
+    (S.VERIFYING, S.APPROVED): _approve(
         skips_research, skips_committee, guards=(documents_verified,)
     ),
     (S.VERIFYING, S.REJECTED): _decide(
         skips_research, skips_committee, guards=(documents_verified,)
     ),
-    (S.RESEARCHING, S.APPROVED): _decide(
+    (S.RESEARCHING, S.APPROVED): _approve(
         skips_committee, guards=(has_research_report,)
     ),
     (S.RESEARCHING, S.REJECTED): _decide(
         skips_committee, guards=(has_research_report,)
     ),
-    (S.IN_COMMITTEE, S.APPROVED): _decide(committee_decided),
+    (S.IN_COMMITTEE, S.APPROVED): _approve(committee_decided),
     (S.IN_COMMITTEE, S.REJECTED): _decide(committee_decided),
     (S.APPROVED, S.DELIVERING): Rule(
-        Perm.DELIVER_CASES, public=True, notify="delivery_scheduled"
+        Perm.DELIVER_CASES,
+        guards=(not_stopped_by_review,),
+        public=True,
+        notify="delivery_scheduled",
     ),
     (S.DELIVERING, S.CLOSED): Rule(
         Perm.DELIVER_CASES, guards=(has_delivery,), public=True
@@ -329,6 +361,11 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     **{(origin, S.REFERRED_OUT): _REFER for origin in REFERABLE},
     **{(origin, REOPEN_TO): _REOPEN for origin in REOPENABLE},
 }
+
+
+# Entering these, the request is evaluated against the service's rules and the
+# result stored (P-ELIGIBILITY: at submission and again before the committee).
+CHECKED_ON_ENTRY = {S.SUBMITTED: Stage.SUBMISSION, S.IN_COMMITTEE: Stage.COMMITTEE}
 
 
 def perms_into(to: str) -> frozenset[Perm]:
@@ -421,6 +458,9 @@ def transition(
         details=event_details,
         public=rule.public,
     )
+    if to in CHECKED_ON_ENTRY:
+        # P-ELIGIBILITY: the evaluation is kept on the request as it stood.
+        eligibility.record_check(case, CHECKED_ON_ENTRY[to], actor=actor)
     registration = _follow_registration(case, origin, to)
     audit.record(
         AuditAction.UPDATE,
@@ -516,6 +556,10 @@ def _queue_message(case: Case, event: str, details: dict) -> OutboxMessage:
     elif event == "decision":
         context["decision"] = case.status
         context["reasons"] = case.decision_reasons
+        if case.status == S.REJECTED:
+            # P-ELIGIBILITY (seed 002): the beneficiary is told which conditions
+            # were not met, in both languages.
+            context["failed_conditions"] = eligibility.failed_conditions(case)
         # The committee's chosen reasons, in both languages (P-ELIGIBILITY).
         if details.get("reason_list"):
             context["reason_list"] = details["reason_list"]

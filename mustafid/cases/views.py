@@ -30,6 +30,7 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
 from mustafid.core.uploads import serve_private
+from mustafid.eligibility.case_views import eligibility_context
 from mustafid.registry.models import Beneficiary
 
 PAGE_SIZE = 50
@@ -147,7 +148,8 @@ def case_detail(request, pk: int):
             else None,
         }
         | permit_context(case)
-        | research_context(request, case),
+        | research_context(request, case)
+        | eligibility_context(request, case),
     )
 
 

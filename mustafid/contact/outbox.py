@@ -35,7 +35,7 @@ class OutboxMessage(TenantModel):
     # A code the sender turns into the wording, in the beneficiary's language:
     # "case_received", "documents_missing", "decision", "delivery_scheduled",
     # "permit_result", "case_reopened", "referred_out", "referral_accepted",
-    # "referral_declined", "referral_completed".
+    # "referral_declined", "referral_completed", "review_due", "review_completed".
     event = models.CharField(_("event"), max_length=50)
     context = models.JSONField(_("context"), default=dict, blank=True)
     # The beneficiary's preferred method when the message was queued.

@@ -31,6 +31,7 @@ from mustafid.core.models import Membership, Organization
 from mustafid.core.regions import Region
 from mustafid.core.roles import Role
 from mustafid.core.saudi_ids import CITIZEN, RESIDENT, make_id
+from mustafid.eligibility.defaults import ensure_sample_rules
 from mustafid.governance.models import PolicyVersion, StaffTool
 from mustafid.registry.defaults import ensure_registry_defaults
 from mustafid.registry.demo_names import (
@@ -129,6 +130,7 @@ def load_associations(*, seeds_path: Path | None = None) -> list[Organization]:
         ensure_registry_defaults(organization)
         with scope(organization=organization):
             ensure_default_services(organization)
+            ensure_sample_rules(organization)
             ensure_default_rules(organization)
             ensure_decision_reasons(organization)
             _load_channels(organization, channels=entry["channels"])

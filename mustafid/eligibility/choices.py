@@ -12,7 +12,7 @@ from mustafid.registry.models import (
     ResidencyStatus,
 )
 
-_FIXED = {
+FIXED_CHOICES = {
     Subject.RESIDENCY: ResidencyStatus.choices,
     Subject.GENDER: Gender.choices,
     Subject.REGION: Region.choices,
@@ -30,8 +30,8 @@ LEGAL_RESIDENCY = (
 
 def value_choices(subject: str) -> list[tuple[str, str]]:
     """(code, label) pairs a criterion on `subject` may list (inside a scope)."""
-    if subject in _FIXED:
-        return [(str(code), str(label)) for code, label in _FIXED[subject]]
+    if subject in FIXED_CHOICES:
+        return [(str(code), str(label)) for code, label in FIXED_CHOICES[subject]]
     if subject == Subject.NATIONALITY:
         return [(code, str(name)) for code, name in countries]
     if subject in (Subject.CATEGORIES_ANY, Subject.CATEGORIES_ALL):

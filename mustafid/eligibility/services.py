@@ -5,6 +5,7 @@ Each function is one transaction and is audited (P-ELIGIBILITY).
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -96,11 +97,24 @@ def publish_rules(
     review_every_months: int | None = None,
     grace_days: int = 30,
     note: str = "",
+    based_on: int | None = None,
     request=None,
 ) -> RuleSet:
-    """Save the rules as the service's next version; the older stays as it was."""
+    """Save the rules as the service's next version; the older stays as it was.
+
+    `based_on`: the version the rules were edited from (0 for the defaults);
+    if another was published meanwhile, nothing is saved.
+    """
     service = Service.objects.select_for_update().get(pk=service.pk)
     previous = RuleSet.objects.filter(service=service).aggregate(v=Max("version"))
+    if based_on is not None and based_on != (previous["v"] or 0):
+        raise ValidationError(
+            _(
+                "Version %(version)s of these rules was published meanwhile; "
+                "reload the page to see it before changing them."
+            )
+            % {"version": previous["v"]}
+        )
     RuleSet.objects.filter(service=service, is_current=True).update(is_current=False)
     rule_set = RuleSet.objects.create(
         organization_id=service.organization_id,
@@ -112,6 +126,7 @@ def publish_rules(
         note=note,
         published_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    saved = []
     for position, data in enumerate(criteria):
         criterion = Criterion(
             organization_id=service.organization_id,
@@ -121,6 +136,8 @@ def publish_rules(
         )
         criterion.full_clean(exclude=["rule_set", "organization"])
         criterion.save()
+        # JSON-ready: a document type by its id, an amount as text.
+        saved.append(audit.snapshot(criterion, fields=list(CRITERION_FIELDS)))
     audit.record(
         AuditAction.CREATE,
         actor=actor,
@@ -130,10 +147,7 @@ def publish_rules(
             "service": service.pk,
             "version": rule_set.version,
             "combine": combine,
-            "criteria": [
-                {k: v for k, v in c.items() if k in CRITERION_FIELDS and v}
-                for c in criteria
-            ],
+            "criteria": [{k: v for k, v in c.items() if v} for c in saved],
             "review_every_months": review_every_months,
             "grace_days": grace_days,
         },
@@ -142,16 +156,22 @@ def publish_rules(
     return rule_set
 
 
-def _saved(rule_set: RuleSet) -> RuleSet:
-    """The defaults become version 1 the first time a result refers to them."""
-    if rule_set.pk is not None:
-        return rule_set
-    criteria = rule_set.conditions()
-    rule_set.save()
-    for criterion in criteria:
-        criterion.rule_set = rule_set
-        criterion.save()
-    return rule_set
+def saved_rules(service: Service) -> RuleSet:
+    """The rules in force, saved: the defaults become version 1 the first time
+    a stored result or an invitation refers to them. Under the service's row
+    lock (as publish_rules), so two first uses cannot both save them."""
+    rules = current_rules(service)
+    if rules.pk is not None:
+        return rules
+    list(Service.objects.select_for_update().filter(pk=service.pk))
+    rules = current_rules(service)
+    if rules.pk is None:
+        criteria = rules.conditions()
+        rules.save()
+        for criterion in criteria:
+            criterion.rule_set = rules
+            criterion.save()
+    return rules
 
 
 def evaluate_case(case, on: datetime.date | None = None) -> Evaluation:
@@ -164,13 +184,13 @@ def record_check(case, stage: Stage, *, actor=None) -> EligibilityCheck:
     """Evaluate a request now and keep the result on it (call inside the
     transaction of the step that asks for it)."""
     on = timezone.localdate()
-    rules = current_rules(case.service)
+    rules = saved_rules(case.service)
     evaluation = evaluate(rules, case.beneficiary, on)
     return EligibilityCheck.objects.create(
         organization_id=case.organization_id,
         case=case,
         beneficiary_id=case.beneficiary_id,
-        rule_set=_saved(rules),
+        rule_set=rules,
         stage=stage,
         evaluated_on=on,
         eligible=evaluation.eligible,
@@ -225,3 +245,12 @@ def override_check(
         request=request,
     )
     return check
+
+
+def failed_conditions(case) -> list[dict]:
+    """The reasons of the conditions the request's last evaluation failed,
+    [{"ar", "en"}], for telling the beneficiary; none if it passed."""
+    check = latest_check(case)
+    if check is None or check.eligible:
+        return []
+    return [{"ar": line["reason_ar"], "en": line["reason_en"]} for line in check.failed]

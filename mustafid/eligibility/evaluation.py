@@ -123,8 +123,8 @@ def check(
     wanted = set(criterion.values)
     if subject == Subject.IN_SCOPE:
         return service.in_scope, {"in_scope": service.in_scope}
-    if subject in _PLAIN_FIELDS:
-        value = getattr(facts, _PLAIN_FIELDS[subject])
+    if subject in PLAIN_FIELDS:
+        value = getattr(facts, PLAIN_FIELDS[subject])
         return value in wanted, {subject: value}
     if subject == Subject.AGE:
         age = facts.age_on(on)
@@ -158,7 +158,9 @@ def check(
     raise ValueError(f"Unknown eligibility subject {subject!r}")
 
 
-_PLAIN_FIELDS = {
+# Subjects that compare one beneficiary field with the listed values (the
+# query in matching.py reads the same fields).
+PLAIN_FIELDS = {
     Subject.RESIDENCY: "residency_status",
     Subject.NATIONALITY: "nationality",
     Subject.GENDER: "gender",

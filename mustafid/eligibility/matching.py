@@ -26,18 +26,10 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from mustafid.catalog.models import Service
 from mustafid.eligibility.dates import months_before
-from mustafid.eligibility.evaluation import age_bounds
+from mustafid.eligibility.evaluation import PLAIN_FIELDS, age_bounds
 from mustafid.eligibility.models import Combine, Criterion, RuleSet, Subject
 from mustafid.registry.models import Beneficiary, Document, HouseholdMember
 
-_PLAIN_FIELDS = {
-    Subject.RESIDENCY: "residency_status",
-    Subject.NATIONALITY: "nationality",
-    Subject.GENDER: "gender",
-    Subject.REGION: "region",
-    Subject.EDUCATION: "education",
-    Subject.EMPLOYMENT: "employment_status",
-}
 EVERYONE = Q(pk__isnull=False)
 NOBODY = Q(pk__isnull=True)
 
@@ -78,8 +70,8 @@ def condition(criterion: Criterion, service: Service, on: datetime.date) -> Q:
     subject = criterion.subject
     if subject == Subject.IN_SCOPE:
         return EVERYONE if service.in_scope else NOBODY
-    if subject in _PLAIN_FIELDS:
-        return Q(**{f"{_PLAIN_FIELDS[subject]}__in": list(criterion.values)})
+    if subject in PLAIN_FIELDS:
+        return Q(**{f"{PLAIN_FIELDS[subject]}__in": list(criterion.values)})
     if subject == Subject.AGE:
         latest, earliest = age_bounds(criterion, on)
         found = Q(birth_date__isnull=False)

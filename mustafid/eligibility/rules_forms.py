@@ -155,7 +155,12 @@ class CriterionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = options
         self.fields["subject"].choices = [("", "---------"), *Subject.choices]
-        self.fields["values"].choices = self.value_groups(self._chosen_subject())
+        chosen = self._chosen_subject()
+        # A saved condition lists only its own values; a new or posted row
+        # lists every group (the server checks they belong to its condition).
+        self.fields["values"].choices = self.value_groups(
+            chosen, only=bool(chosen) and not self.is_bound
+        )
         self.fields["values"].widget.attrs["size"] = 8
         self.fields["document_type"].choices = [("", "---------")] + [
             (pk, doc.name) for pk, doc in options["documents"].items()

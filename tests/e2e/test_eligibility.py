@@ -95,3 +95,82 @@ def test_rules_precheck_and_exception(page, live_server, transactional_db):
     assert serious_accessibility_violations(page) == []
     with scopes_disabled():
         assert EligibilityCheck.objects.get(case=case).overridden_by == manager
+
+
+def test_review_queue_and_who_qualifies(page, live_server, transactional_db):
+    """P-PERIODIC and P-GOAL: the services officer completes an overdue review
+    (deliveries resume) and tells those who qualify without having asked."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mustafid.contact.outbox import OutboxMessage
+    from mustafid.eligibility.models import ReviewStatus, ReviewTask
+    from mustafid.eligibility.reviews import open_reviews
+    from mustafid.registry.models import RegistrationStatus
+    from tests.cases.helpers import make_case
+
+    org = make_organization("nama", name_ar="جمعية نماء", name_en="Namaa")
+    officer = make_member(org, Role.SERVICES)
+    service = make_service(org, name_ar=SERVICE, name_en="Rent aid")
+    with scope(organization=org):
+        from mustafid.eligibility.services import publish_rules
+
+        publish_rules(
+            actor=None,
+            service=service,
+            combine="all",
+            criteria=[
+                {
+                    "subject": "residency",
+                    "values": ["citizen", "resident"],
+                    "reason_ar": "يشترط وجود إقامة نظامية.",
+                    "reason_en": "Legal residency is required.",
+                }
+            ],
+            review_every_months=12,
+            grace_days=10,
+        )
+        receiving = BeneficiaryFactory(organization=org, first_name="سالم")
+        for name in ("هند", "منيرة"):
+            BeneficiaryFactory(
+                organization=org,
+                first_name=name,
+                registration_status=RegistrationStatus.REGISTERED,
+                contact_consent=True,
+            )
+    long_ago = timezone.now() - datetime.timedelta(days=430)
+    case = make_case(
+        org, "delivering", service=service, beneficiary=receiving, decided_at=long_ago
+    )
+    with scope(organization=org):
+        opened = open_reviews(org, timezone.localdate() - datetime.timedelta(days=20))
+        assert opened["cycle"] == 1
+
+    sign_in(page, live_server.url, officer.username)
+    page.goto(live_server.url + reverse("eligibility:review_queue"))
+    queue = page.locator("main").inner_text()
+    assert "سالم" in queue
+    screenshot(page, "eligibility-review-queue")
+    assert serious_accessibility_violations(page) == []
+    with scopes_disabled():
+        review = ReviewTask.objects.get(case=case)
+    page.goto(live_server.url + reverse("eligibility:review_detail", args=[review.pk]))
+    screenshot(page, "eligibility-review")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label(ar("Renewed: still eligible")).check()
+    page.get_by_role("button", name=ar("Record the outcome")).click()
+    page.wait_for_load_state()
+    with scopes_disabled():
+        review.refresh_from_db()
+        assert review.status == ReviewStatus.RENEWED
+
+    page.goto(live_server.url + reverse("eligibility:match_list", args=[service.pk]))
+    listed = page.locator("main").inner_text()
+    assert "هند" in listed and "منيرة" in listed and "سالم" not in listed
+    screenshot(page, "eligibility-matches")
+    assert serious_accessibility_violations(page) == []
+    page.locator("form[action$='/invite/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    with scopes_disabled():
+        assert OutboxMessage.objects.filter(event="service_match").count() == 2

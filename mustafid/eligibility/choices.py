@@ -3,7 +3,7 @@
 from django_countries import countries
 
 from mustafid.core.regions import Region
-from mustafid.eligibility.models import Criterion, Subject
+from mustafid.eligibility.models import Subject
 from mustafid.registry.models import (
     Category,
     Education,
@@ -37,8 +37,3 @@ def value_choices(subject: str) -> list[tuple[str, str]]:
     if subject in (Subject.CATEGORIES_ANY, Subject.CATEGORIES_ALL):
         return [(c.code, c.name) for c in Category.objects.filter(is_active=True)]
     return []
-
-
-def value_labels(criterion: Criterion) -> list[str]:
-    labels = dict(value_choices(criterion.subject))
-    return [labels.get(code, code) for code in criterion.values]

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from mustafid.catalog.models import Service
 from mustafid.eligibility.dates import months_before, years_before
 from mustafid.eligibility.models import Combine, Criterion, RuleSet, Subject
-from mustafid.registry.models import Beneficiary, Document, HouseholdMember
+from mustafid.registry.models import (
+    Beneficiary,
+    Category,
+    Document,
+    HouseholdMember,
+)
 
 
 @dataclass(frozen=True)
@@ -201,8 +206,9 @@ def age_bounds(criterion: Criterion, on: datetime.date):
     return latest, earliest
 
 
-def describe(criterion: Criterion) -> str:
-    """The condition in plain words, in the active language."""
+def describe(criterion: Criterion, labels: dict[str, str] | None = None) -> str:
+    """The condition in plain words, in the active language; `labels` names
+    the listed values (read from the choices when not given)."""
     subject = criterion.subject
     low, high = criterion.minimum, criterion.maximum
     if subject in (Subject.AGE, Subject.HOUSEHOLD_SIZE):
@@ -240,7 +246,30 @@ def describe(criterion: Criterion) -> str:
         }
     if subject == Subject.IN_SCOPE:
         return criterion.get_subject_display()
-    from mustafid.eligibility.choices import value_labels
+    from mustafid.eligibility.choices import value_choices
 
-    values = _(", ").join(value_labels(criterion))
+    labels = labels if labels is not None else dict(value_choices(subject))
+    values = _(", ").join(labels.get(code, code) for code in criterion.values)
     return f"{criterion.get_subject_display()}: {values}"
+
+
+CATEGORY_SUBJECTS = (Subject.CATEGORIES_ANY, Subject.CATEGORIES_ALL)
+
+
+def describe_all(criteria, category_labels: dict | None = None) -> list[str]:
+    """`describe` for many conditions, the category names read once, inactive
+    categories included (older rules may name them)."""
+    criteria = list(criteria)
+    if category_labels is None and any(
+        c.subject in CATEGORY_SUBJECTS for c in criteria
+    ):
+        category_labels = category_names()
+    return [
+        describe(c, category_labels if c.subject in CATEGORY_SUBJECTS else None)
+        for c in criteria
+    ]
+
+
+def category_names() -> dict[str, str]:
+    """Every category's name by code, the inactive too (old rules name them)."""
+    return {c.code: c.name for c in Category.objects.all()}

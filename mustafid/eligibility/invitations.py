@@ -19,7 +19,7 @@ from mustafid.contact.outbox import OutboxMessage
 from mustafid.core import audit
 from mustafid.core.models import AuditAction
 from mustafid.eligibility.dates import months_before
-from mustafid.eligibility.evaluation import describe
+from mustafid.eligibility.evaluation import describe_all
 from mustafid.eligibility.matching import matching
 from mustafid.eligibility.models import MatchInvitation, RuleSet
 from mustafid.eligibility.services import current_rules, saved_rules
@@ -121,7 +121,7 @@ def slice_of_matches(matches, start: int, stop: int) -> MatchSlice | None:
 
 def conditions_in(rule_set: RuleSet, language: str) -> list[str]:
     with translation.override(language):
-        return [str(describe(criterion)) for criterion in rule_set.conditions()]
+        return describe_all(rule_set.conditions())
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
 from mustafid.eligibility import invitations
-from mustafid.eligibility.evaluation import describe
+from mustafid.eligibility.evaluation import describe_all
 from mustafid.eligibility.models import MatchInvitation, RuleSet
 from mustafid.eligibility.services import current_rules
 from mustafid.registry.models import Category
@@ -121,7 +121,7 @@ def match_list(request, service_pk: int):
         {
             "service": service,
             "rule_set": rule_set,
-            "conditions": [describe(c) for c in rule_set.conditions()],
+            "conditions": describe_all(rule_set.conditions()),
             "counts": {"total": found.total, "consented": found.consented},
             "page": page,
             "per_run": invitations.INVITATIONS_PER_RUN,

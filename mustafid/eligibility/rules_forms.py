@@ -11,11 +11,9 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.eligibility.choices import value_choices
-from mustafid.eligibility.evaluation import describe
 from mustafid.eligibility.models import (
     CHOICE_SUBJECTS,
     RANGE_SUBJECTS,
@@ -25,7 +23,7 @@ from mustafid.eligibility.models import (
     Subject,
     shape_problem,
 )
-from mustafid.registry.models import Category, DocumentType
+from mustafid.registry.models import DocumentType
 
 SEPARATOR = ":"
 NOT_ALLOWED = _("This condition is not one a rule may use.")
@@ -361,24 +359,3 @@ def criterion_formset(
         initial=initial,
         form_kwargs={"options": options, "values_url": values_url},
     )
-
-
-def describe_all(criteria, category_labels: dict | None = None) -> list[str]:
-    """`describe` for many conditions, with the category names read once
-    (`describe` reads them again for each condition on categories)."""
-    lines = []
-    for criterion in criteria:
-        if criterion.subject in (Subject.CATEGORIES_ANY, Subject.CATEGORIES_ALL):
-            if category_labels is None:
-                category_labels = category_names()
-            names = [category_labels.get(code, code) for code in criterion.values]
-            values = gettext(", ").join(names)
-            lines.append(f"{criterion.get_subject_display()}: {values}")
-        else:
-            lines.append(describe(criterion))
-    return lines
-
-
-def category_names() -> dict[str, str]:
-    """Every category's name by code, the inactive too (old rules name them)."""
-    return {c.code: c.name for c in Category.objects.all()}

@@ -19,13 +19,12 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
 from mustafid.eligibility import services
+from mustafid.eligibility.evaluation import category_names, describe_all
 from mustafid.eligibility.models import RuleSet
 from mustafid.eligibility.rules_forms import (
     CriterionForm,
     RulesForm,
-    category_names,
     criterion_formset,
-    describe_all,
     document_types_for,
     subject_options,
 )

@@ -40,7 +40,7 @@ from mustafid.registry.import_models import (
 )
 from mustafid.registry.import_rows import RowReader
 from mustafid.registry.models import Beneficiary
-from mustafid.registry.name_keys import build_missing_name_keys, refresh_name_keys
+from mustafid.registry.name_keys import add_name_keys, refresh_name_keys
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def _write(organization: Organization, checked: Checked, reader: RowReader) -> N
             for pk in {int(pk) for pk in form.data.get("categories", [])}
         ]
     through.objects.bulk_create(links)
-    build_missing_name_keys(Beneficiary.objects.filter(pk__in=[b.pk for b in new]))
+    add_name_keys(new)
     for form in checked.updates:
         data = form.registry_data()
         categories = data.pop("categories", None)

@@ -114,6 +114,8 @@ class Category(TenantModel):
 
 
 INCOME_CHECK = "beneficiary_income_not_negative"
+IDENTITY_UNIQUE = "beneficiary_identity_unique_per_org"
+NOT_VALIDATED = {INCOME_CHECK, IDENTITY_UNIQUE}
 
 
 @cache
@@ -250,7 +252,7 @@ class Beneficiary(TenantModel):
             # The same person may be registered in several associations.
             models.UniqueConstraint(
                 fields=["organization", "identity_hash"],
-                name="beneficiary_identity_unique_per_org",
+                name=IDENTITY_UNIQUE,
             ),
             models.CheckConstraint(
                 condition=Q(monthly_income__gte=0) | Q(monthly_income__isnull=True),
@@ -287,12 +289,15 @@ class Beneficiary(TenantModel):
             raise ValidationError(errors)
 
     def get_constraints(self):
-        # Model validation skips the income's CheckConstraint: the field's
-        # MinValueValidator says the same in Python, where Django would build
-        # and run a query for every record checked (the database still holds
-        # the constraint).
+        # Model validation skips two constraints the database still holds:
+        # - the income's CheckConstraint: the field's MinValueValidator says the
+        #   same in Python, where Django would build and run a query per record;
+        # - the identity number's uniqueness: its blind index is computed in
+        #   save(), after validation, so the form asks the registry itself (an
+        #   import, a batch at a time); validating it only built a tenant
+        #   queryset per record (0.5 ms) to find the field excluded.
         return [
-            (model, [c for c in constraints if c.name != INCOME_CHECK])
+            (model, [c for c in constraints if c.name not in NOT_VALIDATED])
             for model, constraints in super().get_constraints()
         ]
 

@@ -233,6 +233,18 @@ def refresh_name_keys(beneficiary) -> None:
     _remember_words(rows)
 
 
+def add_name_keys(beneficiaries) -> None:
+    """Keys and blocks for beneficiaries just created in bulk (none have keys)."""
+    rows, blocks = [], []
+    for beneficiary in beneficiaries:
+        own = _key_rows(beneficiary)
+        rows += own
+        blocks.append(_block(beneficiary, own))
+    BeneficiaryNameKey.objects.bulk_create(rows)
+    NameBlock.objects.bulk_create(blocks, ignore_conflicts=True)
+    _remember_words(rows)
+
+
 def build_missing_name_keys(beneficiaries, batch_size: int = 1000) -> int:
     """Keys for the beneficiaries that have none (loaded without the services)."""
     # Ids first: SQLite would see the rows inserted below in an open cursor.
@@ -242,14 +254,7 @@ def build_missing_name_keys(beneficiaries, batch_size: int = 1000) -> int:
     fields = ("organization_id", *PART_FIELDS.values())
     for start in range(0, len(ids), batch_size):
         chunk = beneficiaries.filter(pk__in=ids[start : start + batch_size])
-        rows, blocks = [], []
-        for beneficiary in chunk.only(*fields):
-            own = _key_rows(beneficiary)
-            rows += own
-            blocks.append(_block(beneficiary, own))
-        BeneficiaryNameKey.objects.bulk_create(rows)
-        NameBlock.objects.bulk_create(blocks, ignore_conflicts=True)
-        _remember_words(rows)
+        add_name_keys(chunk.only(*fields))
     return len(ids)
 
 

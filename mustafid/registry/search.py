@@ -15,13 +15,20 @@ A name is searched in three steps, each only when the one before finds nobody:
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import BooleanField, F, Func, Q, Value
 
 from mustafid.core.arabic import normalize_name, to_western_digits
 from mustafid.core.crypto import blind_index
 from mustafid.core.phones import normalize_mobile
 from mustafid.core.saudi_ids import normalize_id
-from mustafid.registry.name_keys import ARTICLE, NameWord, bearing, loose_key
+from mustafid.registry.name_keys import (
+    ARTICLE,
+    PARTS,
+    NameBlock,
+    NameWord,
+    bearing,
+    loose_key,
+)
 
 # A misspelt word matches the name words at least this similar (trigrams; one
 # wrong letter in a six-letter name leaves about 0.4). pg_trgm's `%` operator
@@ -73,17 +80,53 @@ def _by_name(queryset, name: str):
 
 def _bearing(queryset, alternatives: list[list[str]]):
     """Those whose name has, for each entry, one of its words as a part, or
-    None if nobody has: the newest MAX_NAME_MATCHES, found from the key index
+    None if nobody has: the newest MAX_NAME_MATCHES, found from an index
     alone. (Asked of the beneficiaries, a name as common as محمد made
     PostgreSQL read the registry in id order: 3 s in a million.)"""
     if not alternatives or not all(alternatives):
         return None
-    conditions = [{"loose_key__in": words} for words in alternatives]
-    ids = bearing(*conditions).order_by("-beneficiary_id")[:MAX_NAME_MATCHES]
+    if len(alternatives) > 1 and connection.vendor == "postgresql":
+        ids = _blocks_bearing(alternatives)
+    else:
+        conditions = [{"loose_key__in": words} for words in alternatives]
+        # A person bearing a word in two parts has two keys: counted once.
+        ids = bearing(*conditions).distinct()
+    ids = ids.order_by("-beneficiary_id")[:MAX_NAME_MATCHES]
     ids = list(ids.values_list("beneficiary_id", flat=True))
     if not ids:
         return None
     return queryset.filter(pk__in=ids).order_by(*NEWEST_FIRST)
+
+
+class _Parts(Func):
+    """The four parts of a name block as one array (migration 0012 indexes it)."""
+
+    template = "ARRAY[%(expressions)s]"
+
+    def __init__(self):
+        super().__init__(*(F(part) for part in PARTS))
+
+
+class _PartsMatch(Func):
+    """`parts @> words` (bears every word) or `parts && words` (bears one)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, operator: str, words: list[str]):
+        words = Func(Value(words), template="%(expressions)s::varchar[]")
+        super().__init__(_Parts(), words, arg_joiner=f" {operator} ")
+        self.template = "(%(expressions)s)"
+
+
+def _blocks_bearing(alternatives: list[list[str]]):
+    """Several words, on PostgreSQL: the GIN index over the four parts of each
+    name block intersects the lists of each word's bearers (three common words:
+    30 ms, against 143 ms merging the sorted key lists). One word keeps the key
+    index, where reading its newest thousand beats collecting all its bearers."""
+    every = [words[0] for words in alternatives if len(words) == 1]
+    conditions = [_PartsMatch("@>", every)] if every else []
+    conditions += [_PartsMatch("&&", words) for words in alternatives if len(words) > 1]
+    return NameBlock.objects.filter(*conditions)
 
 
 def resembling(word: str, limit: int = FUZZY_WORDS) -> list[str]:

@@ -128,3 +128,26 @@ def test_a_name_shared_by_too_many_lists_the_newest_and_says_so(
     assert [b.pk for b in response.context["page"]] == [p.pk for p in people[:0:-1]]
     assert response.context["capped_at"] == 2
     assert "أحدث 2" in response.text
+
+
+@pytest.mark.parametrize("typed", ["محمد", "محمد القحطاني"])
+def test_someone_bearing_a_word_twice_counts_once_towards_the_limit(
+    org, monkeypatch, typed
+):
+    """One word reads the name keys, several read the name blocks (on
+    PostgreSQL): either way the newest people are listed, not one person twice."""
+    from mustafid.registry import search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_NAME_MATCHES", 2)
+    older = person(org, "محمد|سعد|ناصر|القحطاني")
+    newer = person(org, "محمد|سعد|محمد|القحطاني")
+    assert search(org, typed) == [newer, older]
+
+
+def test_several_words_find_those_bearing_all_of_them_in_any_part(org):
+    """Words in any order and any part; bearing some of them is not enough."""
+    both = person(org, "سعد|محمد|علي|الغامدي")
+    reversed_parts = person(org, "علي|سعد|ناصر|الغامدي")
+    person(org, "سعد|محمد|علي|الشهري")
+    person(org, "فهد|علي|ناصر|الغامدي")
+    assert search(org, "الغامدي سعد علي") == [reversed_parts, both]

@@ -3,9 +3,10 @@ indexes, by name through the name keys.
 
 A name is searched in three steps, each only when the one before finds nobody:
 1. whole words: every word of the query is a part of the name (any part,
-   with or without the article). Read from the name-key index alone, newest
-   first and at most MAX_NAME_MATCHES, so a common name costs little more
-   than a rare one.
+   with or without the article), newest first and at most MAX_NAME_MATCHES.
+   One word is read from the name-key index alone, so a common name costs
+   little more than a rare one; several words, on PostgreSQL, from the GIN
+   index over the name blocks, which intersects their bearers.
 2. letters: every word appears inside the name (someone typing a name
    partly); the trigram index serves it on PostgreSQL.
 3. spelling mistakes (PostgreSQL): each word is compared with the

@@ -63,6 +63,15 @@ class Perm(StrEnum):
     OVERRIDE_ELIGIBILITY = "override_eligibility"
     REVIEW_ELIGIBILITY = "review_eligibility"
     MATCH_BENEFICIARIES = "match_beneficiaries"
+    # P-CHANNELS, P-RECEIVE, P-INFO (issue 6): log a contact with anyone through
+    # any channel; see and answer inquiries; enable, disable and add channels;
+    # word the notifications; see the outgoing messages and resend failed ones.
+    LOG_INTERACTIONS = "log_interactions"
+    ANSWER_INQUIRIES = "answer_inquiries"
+    MANAGE_CHANNELS = "manage_channels"
+    MANAGE_TEMPLATES = "manage_templates"
+    VIEW_OUTBOX = "view_outbox"
+    RESEND_MESSAGES = "resend_messages"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -73,6 +82,8 @@ _CASEWORK = _READ | {Perm.CHANGE_BENEFICIARIES, Perm.VERIFY_DOCUMENTS}
 _OVERSIGHT = {Perm.VIEW_STAFF, Perm.VIEW_AUDIT}
 # Requests (issue 4): each step of the lifecycle names one of these.
 _CASES = {Perm.VIEW_CASES}
+# Everyone who meets or calls beneficiaries (issue 6).
+_CONTACT = {Perm.LOG_INTERACTIONS, Perm.ANSWER_INQUIRIES}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.RECEPTION: frozenset(
@@ -83,11 +94,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         # P-OUTOFSCOPE (seed 002 5-10): whoever receives the request refers it
         # when the service is outside the remit, and tells the beneficiary.
         | {Perm.REFER_CASES}
+        # P-RECEIVE, P-INFO: the front desk logs contacts, answers inquiries and
+        # follows the messages that did not reach a beneficiary.
+        | _CONTACT
+        | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
     ),
     Role.RESEARCHER: frozenset(
         _CASEWORK
         | _CASES
         | {Perm.VERIFY_CASES, Perm.RESEARCH_CASES, Perm.REVIEW_ELIGIBILITY}
+        # The researcher visits and calls (P-CHANNELS, seed 002).
+        | _CONTACT
     ),
     # P-COMMITTEE: the research committee accepts or rejects.
     Role.COMMITTEE: frozenset(
@@ -98,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | _CASES
         | {Perm.VERIFY_CASES, Perm.DELIVER_CASES, Perm.REVIEW_ELIGIBILITY}
         | {Perm.MATCH_BENEFICIARIES}
+        | _CONTACT
     ),
     Role.MANAGER: frozenset(
         _CASEWORK
@@ -118,10 +136,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.VIEW_COMMITTEE, Perm.MANAGE_COMMITTEE, Perm.VOTE}
         | {Perm.MANAGE_ELIGIBILITY, Perm.OVERRIDE_ELIGIBILITY}
         | {Perm.REVIEW_ELIGIBILITY, Perm.MATCH_BENEFICIARIES}
+        | _CONTACT
+        | {Perm.MANAGE_CHANNELS, Perm.MANAGE_TEMPLATES}
+        | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(
-        _READ | _OVERSIGHT | _CASES | {Perm.EXPORT_BENEFICIARIES, Perm.VIEW_COMMITTEE}
+        _READ
+        | _OVERSIGHT
+        | _CASES
+        | {Perm.EXPORT_BENEFICIARIES, Perm.VIEW_COMMITTEE, Perm.VIEW_OUTBOX}
     ),
     # A policy decision on an identity number is the manager's, not the admin's;
     # so are checking, researching, deciding and delivering a beneficiary's request.

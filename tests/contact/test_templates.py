@@ -84,21 +84,25 @@ def rendered(org, message, method, language):
 
 
 def test_the_catalogue_covers_every_event_the_code_queues_and_issue_6_names():
-    assert set(EVENTS) == {
-        "case_received",
-        "documents_missing",
-        "decision",
-        "delivery_scheduled",
-        "permit_result",
-        "case_reopened",
-        "referred_out",
-        "referral_accepted",
-        "referral_declined",
-        "referral_completed",
-        "review_due",
-        "review_completed",
-        "service_match",
-    } | NEW_EVENTS
+    assert (
+        set(EVENTS)
+        == {
+            "case_received",
+            "documents_missing",
+            "decision",
+            "delivery_scheduled",
+            "permit_result",
+            "case_reopened",
+            "referred_out",
+            "referral_accepted",
+            "referral_declined",
+            "referral_completed",
+            "review_due",
+            "review_completed",
+            "service_match",
+        }
+        | NEW_EVENTS
+    )
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
@@ -469,3 +473,36 @@ def test_restoring_a_default_that_was_never_changed_changes_nothing(org):
         assert not AuditEvent.objects.filter(
             object_type="contact.notificationtemplate"
         ).exists()
+
+
+def _moves_that_notify():
+    from mustafid.cases.transitions import TRANSITIONS
+
+    seen, moves = set(), []
+    for (origin, to), rule in TRANSITIONS.items():
+        if rule.notify and rule.notify not in seen:
+            seen.add(rule.notify)
+            moves.append((origin, to))
+    return moves
+
+
+@pytest.mark.parametrize(("origin", "to"), _moves_that_notify())
+def test_each_lifecycle_message_renders_from_what_the_move_queued(org, origin, to):
+    """Built by the real lifecycle: every message a move queues reads fully in
+    both languages, with the request number and nothing of the identity."""
+    from mustafid.core.roles import role_has_perm
+    from tests.cases.test_transitions import DETAILS, case_ready_for, committee_vote
+
+    rule = transitions.TRANSITIONS[(origin, to)]
+    role = next(role for role in Role if role_has_perm(role, rule.perm))
+    user = make_member(org, role)
+    case = case_ready_for(org, origin, to)
+    details = DETAILS | committee_vote(case, to)
+    move(org, user, case, to, **details)
+    message = last_message(org, rule.notify)
+    for method in Method.values:
+        for language in ("ar", "en"):
+            text = rendered(org, message, method, language)
+            assert text.body and "{" not in text.body
+            assert case.number in text.subject + text.body
+            assert case.beneficiary.identity_number not in text.body

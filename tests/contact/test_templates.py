@@ -506,3 +506,21 @@ def test_each_lifecycle_message_renders_from_what_the_move_queued(org, origin, t
             assert text.body and "{" not in text.body
             assert case.number in text.subject + text.body
             assert case.beneficiary.identity_number not in text.body
+
+
+def test_a_row_without_language_reads_in_the_beneficiary_s_and_phone_goes_by_sms(
+    org,
+):
+    with scope(organization=org):
+        beneficiary = BeneficiaryFactory(
+            organization=org, preferred_language="en", preferred_contact="phone"
+        )
+        message = OutboxMessage.objects.create(
+            organization=org,
+            beneficiary=beneficiary,
+            event="case_received",
+            context=SAMPLES["case_received"],
+            channel="phone",
+        )
+        text = Renderer(org).render_message(message)
+    assert text.subject == "" and "received your request" in text.body

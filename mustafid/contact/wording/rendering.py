@@ -127,11 +127,18 @@ class Renderer:
         )
 
     def render_message(self, message) -> Rendered:
-        """One outbox row, by the method it is sent with and its language."""
+        """One outbox row, by the method it is sent with and its language.
+
+        A row queued before its language was recorded reads in the
+        beneficiary's preferred one; a preferred phone call is sent by SMS."""
+        method = message.method or message.channel
+        language = message.language
+        if not language and message.beneficiary is not None:
+            language = message.beneficiary.preferred_language
         return self.render(
             message.event,
-            message.method or message.channel or Method.SMS,
-            message.language,
+            method if method in Method.values else Method.SMS,
+            language,
             message.context,
             beneficiary=message.beneficiary,
             staff=message.staff,

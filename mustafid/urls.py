@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("mustafid.cases.urls")),
     path("services/", include("mustafid.catalog.urls")),
     path("eligibility/", include("mustafid.eligibility.urls")),
+    path("contact/templates/", include("mustafid.contact.template_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -51,4 +51,5 @@ class Channel(TenantModel):
         return bilingual(self.name_ar, self.name_en)
 
 
+from mustafid.contact.notification_template import NotificationTemplate  # noqa: E402,F401
 from mustafid.contact.outbox import OutboxMessage  # noqa: E402,F401

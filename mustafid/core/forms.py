@@ -25,6 +25,8 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "decision_window_days",
             "decision_days_kind",
+            "inquiry_target_days",
+            "inquiry_days_kind",
             "logo",
         ]
 
@@ -33,6 +35,14 @@ class OrganizationForm(forms.ModelForm):
         if not 1 <= days <= 90:
             raise forms.ValidationError(
                 _("The decision window must be between 1 and 90 days.")
+            )
+        return days
+
+    def clean_inquiry_target_days(self):
+        days = self.cleaned_data["inquiry_target_days"]
+        if not 1 <= days <= 30:
+            raise forms.ValidationError(
+                _("The inquiry response target must be between 1 and 30 days.")
             )
         return days
 

@@ -261,6 +261,10 @@ def _inquiry_page(request, inquiry, *, status=200, **forms):
         "close_form": forms.get("close_form") or CloseForm(),
         "interactions": inquiry.interactions.select_related("channel", "staff"),
     }
+    # A refusal shows above the page: the form it came from may be hidden now.
+    context["forms_with_errors"] = [
+        context[name] for name in ("answer_form", "assign_form", "close_form")
+    ]
     return TemplateResponse(
         request, "contact/inquiry_detail.html", context, status=status
     )

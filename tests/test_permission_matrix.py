@@ -32,6 +32,7 @@ from tests.cases.research_helpers import (
 )
 from tests.conftest import make_member
 from tests.contact import matrix_templates
+from tests.contact import matrix_contact
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
@@ -386,6 +387,8 @@ ROUTES += [
 # Issue 5: each part of eligibility lists its routes in tests/eligibility/matrix_*.py.
 ROUTES += eligibility_matrix.routes(Route)
 ROUTES += matrix_templates.routes(Route)
+# Issue 6: channels, the interaction log and inquiries (P-CHANNELS, P-RECEIVE, P-INFO).
+ROUTES += matrix_contact.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -1,6 +1,9 @@
-"""When the committee's decision is due (P-COMMITTEE): from submission, in
-calendar days, or in Saudi working days (Sunday to Thursday, minus the
-association's holidays) when the association counts them so."""
+"""Deadlines on the association's clock: in calendar days, or in Saudi working
+days (Sunday to Thursday, minus the association's holidays).
+
+The committee's decision (P-COMMITTEE) and the answer to an inquiry (P-INFO)
+are both due so many days after they start, each counted as the association
+chose."""
 
 import datetime
 
@@ -10,24 +13,43 @@ from mustafid.core.models import DecisionDays, Organization
 WEEKEND = frozenset({4, 5})
 
 
-def decision_due(
-    organization: Organization, submitted_on: datetime.date, window_days: int
+def working_days_after(
+    organization: Organization, start_date: datetime.date, days: int
 ) -> datetime.date:
-    """The last day on which the decision is on time."""
-    if organization.decision_days_kind != DecisionDays.WORKING:
-        return submitted_on + datetime.timedelta(days=window_days)
+    """The day `days` Saudi working days after `start_date` (which is not counted).
+
+    Fridays, Saturdays and the association's Holiday rows are skipped.
+    """
     from mustafid.cases.models import Holiday
 
     # A window is at most 90 working days: about 130 calendar days, plus holidays.
-    horizon = submitted_on + datetime.timedelta(days=window_days * 2 + 60)
+    horizon = start_date + datetime.timedelta(days=days * 2 + 60)
     holidays = set(
         Holiday.objects.filter(
-            organization=organization, date__gt=submitted_on, date__lte=horizon
+            organization=organization, date__gt=start_date, date__lte=horizon
         ).values_list("date", flat=True)
     )
-    day, counted = submitted_on, 0
-    while counted < window_days:
+    day, counted = start_date, 0
+    while counted < days:
         day += datetime.timedelta(days=1)
         if day.weekday() not in WEEKEND and day not in holidays:
             counted += 1
     return day
+
+
+def days_after(
+    organization: Organization, start_date: datetime.date, days: int, kind: str
+) -> datetime.date:
+    """`days` after `start_date`, in calendar or working days (`DecisionDays`)."""
+    if kind == DecisionDays.WORKING:
+        return working_days_after(organization, start_date, days)
+    return start_date + datetime.timedelta(days=days)
+
+
+def decision_due(
+    organization: Organization, submitted_on: datetime.date, window_days: int
+) -> datetime.date:
+    """The last day on which the decision is on time."""
+    return days_after(
+        organization, submitted_on, window_days, organization.decision_days_kind
+    )

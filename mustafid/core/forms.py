@@ -25,6 +25,8 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "decision_window_days",
             "decision_days_kind",
+            "inquiry_target_days",
+            "inquiry_days_kind",
             "logo",
         ]
 
@@ -33,6 +35,25 @@ class OrganizationForm(forms.ModelForm):
         if not 1 <= days <= 90:
             raise forms.ValidationError(
                 _("The decision window must be between 1 and 90 days.")
+            )
+        return days
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a submission, the inquiry target keeps its stored value.
+        self.fields["inquiry_target_days"].required = False
+        self.fields["inquiry_days_kind"].required = False
+
+    def clean_inquiry_days_kind(self):
+        return self.cleaned_data["inquiry_days_kind"] or self.instance.inquiry_days_kind
+
+    def clean_inquiry_target_days(self):
+        days = self.cleaned_data["inquiry_target_days"]
+        if days is None:
+            return self.instance.inquiry_target_days
+        if not 1 <= days <= 30:
+            raise forms.ValidationError(
+                _("The inquiry response target must be between 1 and 30 days.")
             )
         return days
 

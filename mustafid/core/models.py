@@ -53,6 +53,19 @@ class Organization(models.Model):
         choices=DecisionDays.choices,
         default=DecisionDays.CALENDAR,
     )
+    # P-INFO (seed 004: "answer inquiries without delay"): an inquiry is due
+    # this many days after it is received.
+    inquiry_target_days = models.PositiveSmallIntegerField(
+        _("inquiry response target (days)"),
+        default=1,
+        help_text=_("P-INFO: inquiries are answered within this many days."),
+    )
+    inquiry_days_kind = models.CharField(
+        _("inquiry target counts"),
+        max_length=10,
+        choices=DecisionDays.choices,
+        default=DecisionDays.WORKING,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,7 +79,12 @@ class Organization(models.Model):
                 condition=models.Q(decision_window_days__gte=1)
                 & models.Q(decision_window_days__lte=90),
                 name="organization_decision_window_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(inquiry_target_days__gte=1)
+                & models.Q(inquiry_target_days__lte=30),
+                name="organization_inquiry_target_range",
+            ),
         ]
 
     def __str__(self) -> str:

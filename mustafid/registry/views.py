@@ -34,6 +34,7 @@ from mustafid.registry.models import (
 )
 
 PAGE_SIZE = 25
+CONTACTS_PAGE_SIZE = 20
 # The profile's sections; later issues fill cases, contacts, complaints, surveys.
 TABS = {
     "data": gettext_lazy("Data"),
@@ -175,6 +176,16 @@ def _tab_context(request, beneficiary, tab):
         return {
             "questions": beneficiary.research_questions.select_related(
                 "case", "referred_by", "researcher", "answered_by"
+            )
+        }
+    if tab == "contacts":
+        # P-RECEIVE: the beneficiary's timeline, newest first, in bounded queries.
+        contacts = beneficiary.interactions.select_related(
+            "channel", "staff", "case", "inquiry"
+        ).order_by("-occurred_at", "-id")
+        return {
+            "contacts_page": Paginator(contacts, CONTACTS_PAGE_SIZE).get_page(
+                request.GET.get("page")
             )
         }
     if tab == "audit" and request.membership.has_perm(Perm.VIEW_AUDIT):

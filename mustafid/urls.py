@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("mustafid.cases.urls")),
     path("services/", include("mustafid.catalog.urls")),
     path("eligibility/", include("mustafid.eligibility.urls")),
+    path("contact/", include("mustafid.contact.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

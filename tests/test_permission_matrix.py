@@ -31,6 +31,7 @@ from tests.cases.research_helpers import (
     researching_case_kwargs,
 )
 from tests.conftest import make_member
+from tests.contact import matrix_letters as contact_letters_matrix
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
@@ -384,6 +385,9 @@ ROUTES += [
 
 # Issue 5: each part of eligibility lists its routes in tests/eligibility/matrix_*.py.
 ROUTES += eligibility_matrix.routes(Route)
+
+# Issue 6: each part of contact lists its routes in tests/contact/matrix_*.py.
+ROUTES += contact_letters_matrix.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -57,9 +57,7 @@ def test_taqnyat_receives_bearer_json_with_the_number_in_a_list(org, sms_gateway
     assert sent.provider_id == "5452899970"
 
 
-def test_unifonic_receives_a_form_with_its_app_sid_and_our_reference(
-    org, gateway_of
-):
+def test_unifonic_receives_a_form_with_its_app_sid_and_our_reference(org, gateway_of):
     gateway = gateway_of("unifonic")
 
     sent = send(org, message_id=77)
@@ -175,9 +173,7 @@ def test_the_refusal_text_is_the_gateways_explanation(org, sms_gateway):
         send(org)
 
 
-def test_a_taqnyat_201_listing_the_number_as_rejected_is_a_refusal(
-    org, sms_gateway
-):
+def test_a_taqnyat_201_listing_the_number_as_rejected_is_a_refusal(org, sms_gateway):
     sms_gateway.fail_with(
         201,
         {
@@ -221,9 +217,7 @@ def test_a_number_not_in_e164_is_refused_before_any_request(org, sms_gateway, to
     assert sms_gateway.requests == []
 
 
-def test_without_url_or_token_the_message_is_refused_with_the_reason(
-    org, settings
-):
+def test_without_url_or_token_the_message_is_refused_with_the_reason(org, settings):
     settings.SMS_GATEWAY = {"PRESET": "taqnyat"}
 
     with pytest.raises(PermanentError, match="SMS_GATEWAY_TOKEN"):

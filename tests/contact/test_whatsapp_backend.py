@@ -101,9 +101,7 @@ def test_an_expired_token_says_so(org, whatsapp):
         send(org)
 
 
-def test_a_server_that_is_gone_or_hangs_is_tried_again_later(
-    org, whatsapp, settings
-):
+def test_a_server_that_is_gone_or_hangs_is_tried_again_later(org, whatsapp, settings):
     settings.WHATSAPP = settings.WHATSAPP | {"TIMEOUT": 0.3}
     whatsapp.hang(5)
     with pytest.raises(TransientError, match="timed out"):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCALE := mustafid/locale
 MO := $(LOCALE)/ar/LC_MESSAGES/django.mo $(LOCALE)/en/LC_MESSAGES/django.mo
-DEMO_ENV := DEBUG=true
+DEMO_ENV := DEBUG=true NOTIFICATION_BACKEND=console
 
 .PHONY: install demo serve test lint format messages check-migrations check-messages clean
 

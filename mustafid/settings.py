@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -187,6 +188,60 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Mustafid <no-reply@localhost>")
+
+# Notifications (contact.backends): one backend per method of sending.
+# NOTIFICATION_BACKEND=console prints SMS, WhatsApp and email instead (the demo);
+# letters are always rendered and stored for printing.
+_BACKENDS = "mustafid.contact.backends"
+NOTIFICATION_BACKENDS = {
+    "sms": f"{_BACKENDS}.sms.HttpSmsBackend",
+    "whatsapp": f"{_BACKENDS}.whatsapp.CloudApiBackend",
+    "email": f"{_BACKENDS}.email.EmailBackend",
+    "letter": f"{_BACKENDS}.letter.LetterBackend",
+}
+if env("NOTIFICATION_BACKEND") == "console":
+    for _method in ("sms", "whatsapp", "email"):
+        NOTIFICATION_BACKENDS[_method] = f"{_BACKENDS}.console.ConsoleBackend"
+elif env("NOTIFICATION_BACKEND"):
+    raise ImproperlyConfigured("NOTIFICATION_BACKEND may only be empty or 'console'.")
+
+
+def _json_setting(name: str) -> dict:
+    try:
+        value = json.loads(env(name) or "{}")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object.")
+    return value
+
+
+def _given(**values) -> dict:
+    return {key: value for key, value in values.items() if value}
+
+
+# SMS through an HTTP gateway: a preset (taqnyat, unifonic, msegat, or empty for
+# your own) under SMS_GATEWAY_OPTIONS (JSON, any key of contact.backends.sms).
+SMS_GATEWAY = {
+    "PRESET": env("SMS_GATEWAY_PRESET", "taqnyat"),
+    **_json_setting("SMS_GATEWAY_OPTIONS"),
+    **_given(
+        URL=env("SMS_GATEWAY_URL"),
+        TOKEN=env("SMS_GATEWAY_TOKEN"),
+        USERNAME=env("SMS_GATEWAY_USERNAME"),
+        SENDER=env("SMS_SENDER"),
+    ),
+}
+# WhatsApp through the Cloud API (contact.backends.whatsapp).
+WHATSAPP = _given(
+    BASE_URL=env("WHATSAPP_BASE_URL", "https://graph.facebook.com"),
+    VERSION=env("WHATSAPP_API_VERSION", "v23.0"),
+    PHONE_NUMBER_ID=env("WHATSAPP_PHONE_NUMBER_ID"),
+    TOKEN=env("WHATSAPP_TOKEN"),
+    MODE=env("WHATSAPP_MODE", "template"),
+    TEMPLATE_PREFIX=env("WHATSAPP_TEMPLATE_PREFIX", "mustafid_"),
+    TEMPLATES=_json_setting("WHATSAPP_TEMPLATES"),
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))

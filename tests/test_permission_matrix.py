@@ -31,8 +31,7 @@ from tests.cases.research_helpers import (
     researching_case_kwargs,
 )
 from tests.conftest import make_member
-from tests.contact import matrix_templates
-from tests.contact import matrix_contact
+from tests.contact import matrix_contact, matrix_letters, matrix_templates
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
@@ -386,9 +385,11 @@ ROUTES += [
 
 # Issue 5: each part of eligibility lists its routes in tests/eligibility/matrix_*.py.
 ROUTES += eligibility_matrix.routes(Route)
+
+# Issue 6: each part of contact lists its routes in tests/contact/matrix_*.py.
 ROUTES += matrix_templates.routes(Route)
-# Issue 6: channels, the interaction log and inquiries (P-CHANNELS, P-RECEIVE, P-INFO).
 ROUTES += matrix_contact.routes(Route)
+ROUTES += matrix_letters.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mustafid.contact import views
+from mustafid.contact import letter_views, views
 
 app_name = "contact"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("inquiries/<int:pk>/assign/", views.inquiry_assign, name="inquiry_assign"),
     path("inquiries/<int:pk>/answer/", views.inquiry_answer, name="inquiry_answer"),
     path("inquiries/<int:pk>/close/", views.inquiry_close, name="inquiry_close"),
+    path("messages/<int:pk>/letter/", letter_views.letter, name="letter"),
 ]

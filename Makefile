@@ -20,9 +20,13 @@ install: $(BIN)/.installed $(MO)
 $(LOCALE)/%/LC_MESSAGES/django.mo: $(LOCALE)/%/LC_MESSAGES/django.po $(BIN)/.installed
 	$(BIN)/pybabel compile --input-file=$< --output-file=$@ --locale=$*
 
+# The worker and the scheduler run beside the web server; Ctrl-C stops all three.
 demo: install
 	$(DEMO_ENV) $(BIN)/mustafid migrate --noinput
 	$(DEMO_ENV) $(BIN)/mustafid demo
+	trap 'kill 0' INT TERM; \
+	$(DEMO_ENV) $(BIN)/mustafid worker & \
+	$(DEMO_ENV) $(BIN)/mustafid scheduler & \
 	$(DEMO_ENV) $(BIN)/mustafid runserver 127.0.0.1:8000
 
 serve: install

@@ -176,6 +176,17 @@ STORAGES = {
 TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+# RQ on Redis, the option for scale: `pip install -e ".[rq]"`, then
+# TASKS_BACKEND=django_tasks_rq.RQBackend and `mustafid worker`.
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+
+# A worker holds the messages it claimed this long (seconds): longer than a
+# batch takes to send; a worker killed mid-batch lets go of them then.
+OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
+# SMS and WhatsApp wait for the morning: (start hour, end hour), Riyadh time.
+QUIET_HOURS = tuple(int(h) for h in env("QUIET_HOURS", "22-7").split("-"))
 
 # Served by WhiteNoise; in DEBUG straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG

@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/", include("mustafid.catalog.urls")),
     path("eligibility/", include("mustafid.eligibility.urls")),
     path("contact/templates/", include("mustafid.contact.template_urls")),
+    path("contact/outbox/", include("mustafid.contact.outbox_urls")),
     path("contact/", include("mustafid.contact.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -31,7 +31,12 @@ from tests.cases.research_helpers import (
     researching_case_kwargs,
 )
 from tests.conftest import make_member
-from tests.contact import matrix_contact, matrix_letters, matrix_templates
+from tests.contact import (
+    matrix_contact,
+    matrix_letters,
+    matrix_outbox,
+    matrix_templates,
+)
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 
@@ -390,6 +395,7 @@ ROUTES += eligibility_matrix.routes(Route)
 ROUTES += matrix_templates.routes(Route)
 ROUTES += matrix_contact.routes(Route)
 ROUTES += matrix_letters.routes(Route)
+ROUTES += matrix_outbox.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

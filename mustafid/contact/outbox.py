@@ -93,6 +93,9 @@ class OutboxMessage(TenantModel):
     locked_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set by periodic jobs ("deadline:<rule>:<case>:<user>:<day>"): running a job
+    # twice queues nothing twice (unique per association when not empty).
+    dedupe_key = models.CharField(max_length=200, blank=True, default="")
 
     objects = tenant_manager(OutboxQuerySet)
 
@@ -100,6 +103,13 @@ class OutboxMessage(TenantModel):
         ordering = ["created_at", "id"]
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="outbox_dedupe_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(
@@ -123,16 +133,24 @@ def queue_message(
     method: str = "",
     address: str = "",
     language: str = "",
-) -> OutboxMessage:
+    dedupe_key: str = "",
+) -> OutboxMessage | None:
     """Queue one message in the caller's transaction; the worker sends it.
 
     Give a beneficiary (their preferred method and language are used unless
     `method` / `language` say otherwise), a staff member, or an `address`
-    (mobile in E.164 or email) for someone who is not registered.
+    (mobile in E.164 or email) for someone who is not registered. With a
+    `dedupe_key` already used in the association, nothing is queued (None).
     """
     if beneficiary is not None:
         method = method or beneficiary.preferred_contact
         language = language or beneficiary.preferred_language
+    if dedupe_key:
+        same = OutboxMessage.objects.filter(
+            organization=organization, dedupe_key=dedupe_key
+        )
+        if same.exists():
+            return None
     return OutboxMessage.objects.create(
         organization=organization,
         beneficiary=beneficiary,
@@ -142,4 +160,5 @@ def queue_message(
         channel=method,
         address=address,
         language=language,
+        dedupe_key=dedupe_key,
     )

@@ -537,6 +537,8 @@ def answer_inquiry(
             "reference": inquiry.reference,
             "question": inquiry.question,
             "answer": answer,
+            # Someone not registered is greeted by the name they gave.
+            "recipient_name": "" if inquiry.beneficiary else inquiry.inquirer_name,
         },
         beneficiary=inquiry.beneficiary,
         address=_reply_address(inquiry),

@@ -228,3 +228,6 @@ class AuditEvent(models.Model):
                 yield field, value[0], value[1], True
             else:
                 yield field, None, value, False
+
+
+from mustafid.core.scheduling import ScheduledJob  # noqa: E402,F401

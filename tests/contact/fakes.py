@@ -95,6 +95,10 @@ class FakeHttpProvider:
         """Answer nothing for `seconds` (past the client's timeout)."""
         self._failure = _Failure(hang=seconds)
 
+    def slow(self, seconds: float):
+        """Answer every request, each after `seconds`."""
+        self._delay = seconds
+
     def recover(self):
         self._failure = _Failure()
 
@@ -127,6 +131,8 @@ class FakeHttpProvider:
         if failure.hang:
             self._release.wait(failure.hang)
             return
+        if getattr(self, "_delay", 0):
+            self._release.wait(self._delay)
         answer = failure.answer or self.answer(recorded)
         payload = (
             answer.body

@@ -314,6 +314,7 @@ def test_answering_queues_one_sms_to_the_inquirers_mobile(client_as, org, member
         "reference": inquiry.reference,
         "question": inquiry.question,
         "answer": "نعم، يفتح التسجيل الأحد.",
+        "recipient_name": inquiry.inquirer_name,
     }
     assert outgoing.staff == members[Role.RECEPTION]
 

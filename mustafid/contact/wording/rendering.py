@@ -48,17 +48,21 @@ def beneficiary_name(beneficiary, language: str) -> str:
     return f"{beneficiary.first_name} {beneficiary.family_name}".strip()
 
 
-def common_values(organization, language, beneficiary=None) -> dict:
+def common_values(organization, language, beneficiary=None, context=None) -> dict:
+    name = beneficiary_name(beneficiary, language)
+    if beneficiary is None and context:
+        name = context.get("recipient_name", "")
     return {
-        "beneficiary_name": beneficiary_name(beneficiary, language),
+        "beneficiary_name": name,
         "association_name": association_name(organization, language),
         "association_phone": organization.phone,
     }
 
 
 def _tidy(text: str) -> str:
-    """No trailing spaces nor runs of blank lines left by empty optional parts."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
+    """No trailing spaces nor runs of blank lines left by empty optional parts,
+    and no opening comma where a greeting had no name to greet."""
+    lines = [line.rstrip() for line in text.strip().lstrip("،, ").splitlines()]
     tidy: list[str] = []
     for line in lines:
         if line or (tidy and tidy[-1]):
@@ -115,7 +119,7 @@ class Renderer:
         definition = get_event(event)
         check_method(method)
         language = normalize_language(language)
-        values = common_values(self.organization, language, beneficiary)
+        values = common_values(self.organization, language, beneficiary, context)
         values |= placeholder_values(definition, context or {}, language)
         if staff is not None and definition.for_staff:
             values["staff_name"] = staff.get_full_name() or staff.get_username()

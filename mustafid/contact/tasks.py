@@ -5,7 +5,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
 
-from mustafid.contact.reminders import queue_deadline_reminders
+from mustafid.contact.reminders import (
+    queue_deadline_reminders,
+    queue_inquiry_reminders,
+)
 from mustafid.contact.sending import send_all_due
 
 
@@ -22,6 +25,12 @@ def deadline_reminders_task(on: str | None = None) -> dict:
 
     day = datetime.date.fromisoformat(on) if on else timezone.localdate()
     return queue_deadline_reminders(day)
+
+
+@task()
+def inquiry_reminders_task() -> dict:
+    """P-INFO: staff are reminded of inquiries past their response target."""
+    return queue_inquiry_reminders(timezone.now())
 
 
 @task()

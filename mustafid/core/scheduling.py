@@ -49,6 +49,10 @@ JOBS = {
     "deadline_reminders": Job(
         "mustafid.contact.tasks.deadline_reminders_task", at=datetime.time(7, 0)
     ),
+    # P-INFO: inquiries past their response target, at the start of the day.
+    "inquiry_reminders": Job(
+        "mustafid.contact.tasks.inquiry_reminders_task", at=datetime.time(8, 0)
+    ),
     # P-PERIODIC: re-verification and documents falling due.
     "open_reviews": Job(
         "mustafid.eligibility.reviews.open_reviews_task", at=datetime.time(6, 0)

@@ -71,3 +71,35 @@ def test_the_scheduler_queue_and_worker_carry_a_message_to_the_gateway(
     assert case.number in sms_gateway.last.body["body"]
     with scope(organization=org):
         assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.SENT
+
+
+@pytest.mark.django_db
+def test_overdue_inquiries_remind_the_assignee_or_the_managers_once_a_day(org):
+    """P-INFO (seed 004, "without delay"): an inquiry past its target is
+    brought to whoever holds it, else to the managers; each day once."""
+    from mustafid.contact import services
+    from mustafid.contact.reminders import queue_inquiry_reminders
+    from tests.contact.helpers import make_inquiry
+    from tests.contact.test_inquiries import THURSDAY, at
+
+    managers = [make_member(org, Role.MANAGER) for _ in range(2)]
+    officer = make_member(org, Role.RECEPTION)
+    unassigned = make_inquiry(org, received_at=at(THURSDAY))
+    assigned = make_inquiry(org, received_at=at(THURSDAY))
+    answered = make_inquiry(org, received_at=at(THURSDAY))
+    with scope(organization=org):
+        services.assign_inquiry(actor=None, inquiry=assigned, assignee=officer)
+        services.answer_inquiry(actor=None, inquiry=answered, answer="نعم")
+    monday = at(THURSDAY + datetime.timedelta(days=4), 9)
+    assert queue_inquiry_reminders(monday) == {org.slug: 3}
+    assert queue_inquiry_reminders(monday) == {org.slug: 0}
+    with scope(organization=org):
+        told = OutboxMessage.objects.filter(event="inquiry_overdue")
+        by_reference = {(m.context["reference"], m.staff) for m in told}
+    assert by_reference == {
+        (unassigned.reference, managers[0]),
+        (unassigned.reference, managers[1]),
+        (assigned.reference, officer),
+    }
+    tuesday = monday + datetime.timedelta(days=1)
+    assert queue_inquiry_reminders(tuesday) == {org.slug: 3}

@@ -40,6 +40,7 @@ NEW_EVENTS = {
     "complaint_acknowledged",
     "complaint_resolved",
     "deadline_reminder",
+    "inquiry_overdue",
 }
 
 

@@ -544,6 +544,30 @@ EVENTS: dict[str, Event] = {
             ),
             for_staff=True,
         ),
+        _event(
+            "inquiry_overdue",
+            _("Inquiry past its response target (staff)"),
+            {
+                "staff_name": _("staff member's name"),
+                "reference": _("inquiry reference"),
+                "due_on": _("answer due on"),
+            },
+            "{{ staff_name }}، الاستفسار رقم {{ reference }} تجاوز موعد الرد "
+            "({{ due_on }}) ولم يُجب بعد.",
+            "{{ staff_name }}, inquiry {{ reference }} was due an answer on "
+            "{{ due_on }} and is still open.",
+            (
+                "تذكير: الاستفسار رقم {{ reference }} متأخر",
+                "{{ staff_name }}،\n\nالاستفسار رقم {{ reference }} تجاوز موعد الرد "
+                "({{ due_on }}) ولم يُجب بعد. نرجو الرد عليه دون تأخير.\n\n"
+                "{{ association_name }}",
+                "Reminder: inquiry {{ reference }} is overdue",
+                "{{ staff_name }},\n\nInquiry {{ reference }} was due an answer on "
+                "{{ due_on }} and is still open. Please answer it without delay."
+                "\n\n{{ association_name }}",
+            ),
+            for_staff=True,
+        ),
     ]
 }
 

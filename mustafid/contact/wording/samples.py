@@ -53,6 +53,7 @@ SAMPLES: dict[str, dict] = {
         "conditions_ar": ["العمر 60 سنة فأكثر", "مقيم في منطقة الرياض"],
         "conditions_en": ["Aged 60 or more", "Lives in the Riyadh region"],
     },
+    "inquiry_overdue": {"reference": "INQ-2026-000123", "due_on": "2026-11-24"},
     "inquiry_answered": {
         "reference": "INQ-000045",
         "question": "متى يُصرف الدعم؟",

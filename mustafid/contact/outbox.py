@@ -122,6 +122,16 @@ class OutboxMessage(TenantModel):
     def __str__(self) -> str:
         return f"{self.event} → {self.beneficiary_id or self.staff_id or '-'}"
 
+    @property
+    def event_label(self) -> str:
+        """What happened, in words (the wording catalogue's label)."""
+        from mustafid.contact.wording import UnknownEvent, get_event
+
+        try:
+            return get_event(self.event).label
+        except UnknownEvent:
+            return self.event
+
 
 def queue_message(
     *,

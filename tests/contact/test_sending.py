@@ -7,10 +7,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scope
 
 from mustafid.contact import sending
 from mustafid.contact.outbox import Method, OutboxMessage, OutboxStatus, queue_message
+from mustafid.contact.wording import get_event
 from mustafid.core.models import AuditEvent
 from mustafid.core.roles import Role
 from tests.cases.helpers import make_case
@@ -107,6 +109,9 @@ def test_a_refusal_fails_at_once_and_staff_can_send_it_again(
     page = client.get(reverse("outbox:list"))
     assert "Invalid number" not in page.text  # the list counts, the page tells
     assert page.context["failed"] == 1
+    with translation.override("ar"):  # what happened, in words, not its code
+        assert str(get_event("review_due").label) in page.text
+    assert "review_due" not in page.text
     detail = client.get(reverse("outbox:detail", args=[message.pk]))
     assert "Invalid number" in detail.text
     response = client.post(reverse("outbox:resend", args=[message.pk]))

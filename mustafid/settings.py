@@ -252,7 +252,15 @@ WHATSAPP = _given(
     MODE=env("WHATSAPP_MODE", "template"),
     TEMPLATE_PREFIX=env("WHATSAPP_TEMPLATE_PREFIX", "mustafid_"),
     TEMPLATES=_json_setting("WHATSAPP_TEMPLATES"),
+    # Delivery receipts (contact.receipts): the webhook's verify token and the
+    # app secret Meta signs each notification with.
+    VERIFY_TOKEN=env("WHATSAPP_VERIFY_TOKEN"),
+    APP_SECRET=env("WHATSAPP_APP_SECRET"),
 )
+# The SMS gateway's delivery reports arrive at /contact/receipts/sms/<token>/;
+# empty turns the door off. Field names of the report, as JSON.
+SMS_RECEIPT_TOKEN = env("SMS_RECEIPT_TOKEN")
+SMS_RECEIPT_FIELDS = _json_setting("SMS_RECEIPT_FIELDS")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))

@@ -406,6 +406,9 @@ PUBLIC_ROUTES = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    # Providers' delivery receipts, signed or at a secret URL (test_receipts.py).
+    "contact:whatsapp_webhook",
+    "contact:sms_delivery_report",
 }
 
 

@@ -84,7 +84,7 @@ class OutboxMessage(TenantModel):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
     provider_id = models.CharField(
-        _("provider's message id"), max_length=200, blank=True
+        _("provider's message id"), max_length=200, blank=True, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Not before: back-off after a failure, or the end of quiet hours.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mustafid.contact import letter_views, views
+from mustafid.contact import letter_views, receipt_views, views
 
 app_name = "contact"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("inquiries/<int:pk>/answer/", views.inquiry_answer, name="inquiry_answer"),
     path("inquiries/<int:pk>/close/", views.inquiry_close, name="inquiry_close"),
     path("messages/<int:pk>/letter/", letter_views.letter, name="letter"),
+    # Providers, not staff: authenticated by their signature or secret token.
+    path(
+        "receipts/whatsapp/",
+        receipt_views.whatsapp_webhook,
+        name="whatsapp_webhook",
+    ),
+    path(
+        "receipts/sms/<str:token>/",
+        receipt_views.sms_delivery_report,
+        name="sms_delivery_report",
+    ),
 ]

@@ -3,7 +3,9 @@ are about, the person and the day, so a second run the same day queues nothing:
 - decision deadlines and escalations (P-COMMITTEE): the rules of
   `cases.escalation`, to the staff of each rule's role;
 - inquiries past their response target (P-INFO "without delay"): to the staff
-  member assigned, or to the managers when nobody is.
+  member assigned, or to the managers when nobody is;
+- the yearly review of the approved policy (P-REVIEW, seed 002): to the managers
+  and admins, once a month while the current version is over a year old.
 """
 
 import datetime
@@ -102,4 +104,52 @@ def _remind_overdue(organization: Organization, now: datetime.datetime) -> int:
                 dedupe_key=f"inquiry:{inquiry.pk}:{user.pk}:{day}",
             )
             queued += message is not None
+    return queued
+
+
+def queue_policy_reviews(on: datetime.date) -> dict[str, int]:
+    """Remind associations whose approved policy is over a year old."""
+    from mustafid.governance.models import PolicyVersion
+
+    counts = {}
+    for organization in Organization.objects.filter(is_active=True).order_by("pk"):
+        with scope(organization=organization):
+            current = PolicyVersion.objects.filter(
+                organization=organization, board_meeting_date__isnull=False
+            ).first()  # newest approval first
+            due = current is not None and current.board_meeting_date <= _a_year_before(
+                on
+            )
+            counts[organization.slug] = _remind_review(current, on) if due else 0
+    return counts
+
+
+def _a_year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@transaction.atomic
+def _remind_review(policy, on: datetime.date) -> int:
+    staff = Membership.objects.filter(
+        organization=policy.organization_id,
+        role__in=(Role.MANAGER, Role.ADMIN),
+        is_active=True,
+    ).select_related("user")
+    queued = 0
+    for membership in staff:
+        message = queue_message(
+            organization=policy.organization,
+            event="policy_review_due",
+            staff=membership.user,
+            language="ar",
+            context={
+                "policy_number": policy.number,
+                "approved_on": policy.board_meeting_date.isoformat(),
+            },
+            dedupe_key=f"policy_review:{policy.pk}:{membership.user_id}:{on:%Y-%m}",
+        )
+        queued += message is not None
     return queued

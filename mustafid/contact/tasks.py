@@ -8,6 +8,7 @@ from django_tasks import task
 from mustafid.contact.reminders import (
     queue_deadline_reminders,
     queue_inquiry_reminders,
+    queue_policy_reviews,
 )
 from mustafid.contact.sending import send_all_due
 
@@ -31,6 +32,12 @@ def deadline_reminders_task(on: str | None = None) -> dict:
 def inquiry_reminders_task() -> dict:
     """P-INFO: staff are reminded of inquiries past their response target."""
     return queue_inquiry_reminders(timezone.now())
+
+
+@task()
+def policy_review_task() -> dict:
+    """P-REVIEW: the board's yearly review of the policy is not forgotten."""
+    return queue_policy_reviews(timezone.localdate())
 
 
 @task()

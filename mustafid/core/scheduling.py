@@ -53,6 +53,10 @@ JOBS = {
     "inquiry_reminders": Job(
         "mustafid.contact.tasks.inquiry_reminders_task", at=datetime.time(8, 0)
     ),
+    # P-REVIEW: the yearly review of the approved policy.
+    "policy_review": Job(
+        "mustafid.contact.tasks.policy_review_task", at=datetime.time(9, 0)
+    ),
     # P-PERIODIC: re-verification and documents falling due.
     "open_reviews": Job(
         "mustafid.eligibility.reviews.open_reviews_task", at=datetime.time(6, 0)

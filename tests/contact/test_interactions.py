@@ -139,13 +139,10 @@ def test_quick_call_refuses_what_it_cannot_log_and_writes_nothing(client_as, org
     )
     no_subject = client.post(url, {"channel": phone.pk, "direction": "incoming"})
     assert nobody.status_code == bad_phone.status_code == no_subject.status_code == 200
-    assert (
-        ar(
-            "No beneficiary matches. Correct the search, or clear it to record "
-            "someone who is not registered."
-        )
-        in page_text(nobody)
-    )
+    assert ar(
+        "No beneficiary matches. Correct the search, or clear it to record "
+        "someone who is not registered."
+    ) in page_text(nobody)
     with scopes_disabled():
         assert not Interaction.objects.exists()
 

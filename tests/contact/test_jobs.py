@@ -103,3 +103,53 @@ def test_overdue_inquiries_remind_the_assignee_or_the_managers_once_a_day(org):
     }
     tuesday = monday + datetime.timedelta(days=1)
     assert queue_inquiry_reminders(tuesday) == {org.slug: 3}
+
+
+@pytest.mark.django_db
+def test_the_yearly_policy_review_reminds_managers_and_admins_monthly(org, other_org):
+    """P-REVIEW (seed 002, "annual update"): a year after the board approved the
+    current policy, the managers and admins are reminded, once a month until a
+    newer version is approved."""
+    from mustafid.contact.reminders import queue_policy_reviews
+    from mustafid.governance.models import PolicyVersion
+
+    manager = make_member(org, Role.MANAGER)
+    admin = make_member(org, Role.ADMIN)
+    make_member(org, Role.RECEPTION)
+    make_member(other_org, Role.MANAGER)
+    with scope(organization=org):
+        PolicyVersion.objects.create(
+            organization=org,
+            number="1",
+            title_ar="سياسة تنظيم العلاقة مع المستفيدين",
+            text="…",
+            board_meeting_date=datetime.date(2025, 11, 20),
+        )
+    with scope(organization=other_org):
+        PolicyVersion.objects.create(
+            organization=other_org,
+            number="3",
+            title_ar="سياسة تنظيم العلاقة مع المستفيدين",
+            text="…",
+            board_meeting_date=datetime.date(2026, 6, 1),
+        )
+    assert queue_policy_reviews(datetime.date(2026, 11, 19)) == {
+        org.slug: 0,
+        other_org.slug: 0,
+    }
+    assert queue_policy_reviews(TODAY) == {org.slug: 2, other_org.slug: 0}
+    assert queue_policy_reviews(TODAY + datetime.timedelta(days=5)) == {
+        org.slug: 0,
+        other_org.slug: 0,
+    }
+    with scope(organization=org):
+        told = OutboxMessage.objects.filter(event="policy_review_due")
+        assert {m.staff for m in told} == {manager, admin}
+        PolicyVersion.objects.create(
+            organization=org,
+            number="2",
+            title_ar="سياسة تنظيم العلاقة مع المستفيدين",
+            text="…",
+            board_meeting_date=datetime.date(2026, 11, 30),
+        )
+    assert queue_policy_reviews(datetime.date(2026, 12, 22))[org.slug] == 0

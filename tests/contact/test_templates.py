@@ -41,6 +41,7 @@ NEW_EVENTS = {
     "complaint_resolved",
     "deadline_reminder",
     "inquiry_overdue",
+    "policy_review_due",
 }
 
 

@@ -568,6 +568,33 @@ EVENTS: dict[str, Event] = {
             ),
             for_staff=True,
         ),
+        _event(
+            "policy_review_due",
+            _("Yearly policy review due (staff)"),
+            {
+                "staff_name": _("staff member's name"),
+                "policy_number": _("policy version"),
+                "approved_on": _("approved by the board on"),
+            },
+            "{{ staff_name }}، مضى عام على اعتماد سياسة تنظيم العلاقة مع المستفيدين "
+            "(الإصدار {{ policy_number }}، {{ approved_on }})؛ حان موعد مراجعتها "
+            "السنوية.",
+            "{{ staff_name }}, the beneficiary relationship policy (version "
+            "{{ policy_number }}, {{ approved_on }}) is a year old: its yearly review "
+            "is due.",
+            (
+                "حان موعد المراجعة السنوية للسياسة",
+                "{{ staff_name }}،\n\nمضى عام على اعتماد مجلس الإدارة لسياسة "
+                "تنظيم العلاقة مع المستفيدين (الإصدار {{ policy_number }}، "
+                "{{ approved_on }}). نرجو عرضها للمراجعة والتحديث السنوي.\n\n"
+                "{{ association_name }}",
+                "The yearly policy review is due",
+                "{{ staff_name }},\n\nThe board approved the beneficiary relationship "
+                "policy (version {{ policy_number }}) on {{ approved_on }}, a year ago."
+                " Please put it up for its yearly review.\n\n{{ association_name }}",
+            ),
+            for_staff=True,
+        ),
     ]
 }
 

@@ -19,7 +19,9 @@ ALIASES = {
     "failed_conditions": ("failed_conditions", "failed"),
     "conditions": ("conditions",),
 }
-DATES = frozenset({"decision_due", "due_on", "suspend_on", "answered_on", "expires_on"})
+DATES = frozenset(
+    {"decision_due", "due_on", "suspend_on", "answered_on", "expires_on", "approved_on"}
+)
 
 
 def format_date(value, language: str) -> str:

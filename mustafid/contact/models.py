@@ -165,7 +165,8 @@ class ReplyMethod(models.TextChoices):
 
 
 class InquiryCounter(TenantModel):
-    """The last inquiry number of an association in one year, locked while taken."""
+    """The last inquiry number of an association in one Hijri year, locked while
+    taken."""
 
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)

@@ -27,6 +27,7 @@ from mustafid.contact.models import (
 )
 from mustafid.contact.outbox import queue_message
 from mustafid.core import audit
+from mustafid.core.hijri import to_hijri
 from mustafid.core.models import AuditAction, Organization
 from mustafid.core.phones import normalize_mobile
 
@@ -257,16 +258,18 @@ def inquiry_due_at(
 
 
 def next_inquiry_reference(organization: Organization, day: datetime.date) -> str:
-    """INQ-2026-000123: the next number of the association in the year of `day`.
+    """INQ-1448-000123: the next number of the association in the Hijri year of
+    `day`, as requests are numbered.
 
     Call inside a transaction: the counter row stays locked until it commits.
     """
+    year = to_hijri(day).year
     counter, _created = InquiryCounter.objects.select_for_update().get_or_create(
-        organization=organization, year=day.year
+        organization=organization, year=year
     )
     counter.last_number += 1
     counter.save(update_fields=["last_number", "updated_at"])
-    return f"INQ-{day.year}-{counter.last_number:06d}"
+    return f"INQ-{year}-{counter.last_number:06d}"
 
 
 def default_reply_method(beneficiary=None, mobile: str = "", email: str = "") -> str:

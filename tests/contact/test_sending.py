@@ -244,7 +244,7 @@ def test_someone_not_registered_is_greeted_by_the_name_they_gave(
             method="sms",
             language="ar",
             context={
-                "reference": "INQ-2026-000007",
+                "reference": "INQ-1448-000007",
                 "question": "متى؟",
                 "answer": "غدًا",
                 "recipient_name": name,

@@ -54,7 +54,7 @@ SAMPLES: dict[str, dict] = {
         "conditions_en": ["Aged 60 or more", "Lives in the Riyadh region"],
     },
     "policy_review_due": {"policy_number": "2", "approved_on": "2025-11-20"},
-    "inquiry_overdue": {"reference": "INQ-2026-000123", "due_on": "2026-11-24"},
+    "inquiry_overdue": {"reference": "INQ-1448-000123", "due_on": "2026-11-24"},
     "inquiry_answered": {
         "reference": "INQ-000045",
         "question": "متى يُصرف الدعم؟",

@@ -336,6 +336,10 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
     created = sum(
         create_demo_beneficiaries(org, count=beneficiaries) for org in organizations
     )
+    from mustafid.contact.demo import create_demo_contacts
+
+    for org in organizations:
+        create_demo_contacts(org)
     return DemoSummary(
         organizations=organizations, logins=logins, beneficiaries_created=created
     )

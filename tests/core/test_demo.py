@@ -11,7 +11,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django_scopes import scope, scopes_disabled
 
-from mustafid.contact.models import Channel, ChannelKind
+from mustafid.contact.models import Channel, ChannelKind, Inquiry, Interaction
+from mustafid.contact.outbox import OutboxMessage
 from mustafid.core import demo
 from mustafid.core.models import Membership, Organization
 from mustafid.core.roles import Role
@@ -61,6 +62,9 @@ def _row_counts() -> dict[str, int]:
                 get_user_model(),
                 Membership,
                 Beneficiary,
+                Inquiry,
+                Interaction,
+                OutboxMessage,
             )
         }
 
@@ -212,6 +216,11 @@ def test_loading_the_demo_twice_adds_nothing():
         "User": 5 * len(Role) + 1,
         "Membership": 5 * len(Role) + 2,
         "Beneficiary": 5 * 50,
+        # P-INFO, P-RECEIVE: one inquiry answered (its reply queued), one waiting,
+        # one overdue; a logged call and each inquiry's contacts.
+        "Inquiry": 5 * 3,
+        "Interaction": 5 * 5,
+        "OutboxMessage": 5 * 1,
     }
     assert people == sorted(
         (b.organization.slug, b.identity_number, b.full_name, b.mobile)

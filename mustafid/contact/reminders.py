@@ -24,13 +24,18 @@ from mustafid.core.roles import Role
 EVENT = "deadline_reminder"
 
 
-def queue_deadline_reminders(on: datetime.date) -> dict[str, int]:
-    """Queue today's reminders in every active association; counts by slug."""
+def _in_each_association(remind, moment) -> dict[str, int]:
+    """`remind(organization, moment)` in every active association; counts by slug."""
     counts = {}
     for organization in Organization.objects.filter(is_active=True).order_by("pk"):
         with scope(organization=organization):
-            counts[organization.slug] = _queue_for(organization, on)
+            counts[organization.slug] = remind(organization, moment)
     return counts
+
+
+def queue_deadline_reminders(on: datetime.date) -> dict[str, int]:
+    """Queue today's decision-deadline reminders in every active association."""
+    return _in_each_association(_queue_for, on)
 
 
 @transaction.atomic
@@ -70,11 +75,7 @@ def _queue_for(organization: Organization, on: datetime.date) -> int:
 
 def queue_inquiry_reminders(now: datetime.datetime) -> dict[str, int]:
     """Remind of every overdue inquiry in every active association, once a day."""
-    counts = {}
-    for organization in Organization.objects.filter(is_active=True).order_by("pk"):
-        with scope(organization=organization):
-            counts[organization.slug] = _remind_overdue(organization, now)
-    return counts
+    return _in_each_association(_remind_overdue, now)
 
 
 @transaction.atomic
@@ -109,19 +110,18 @@ def _remind_overdue(organization: Organization, now: datetime.datetime) -> int:
 
 def queue_policy_reviews(on: datetime.date) -> dict[str, int]:
     """Remind associations whose approved policy is over a year old."""
+    return _in_each_association(_review_if_due, on)
+
+
+def _review_if_due(organization: Organization, on: datetime.date) -> int:
     from mustafid.governance.models import PolicyVersion
 
-    counts = {}
-    for organization in Organization.objects.filter(is_active=True).order_by("pk"):
-        with scope(organization=organization):
-            current = PolicyVersion.objects.filter(
-                organization=organization, board_meeting_date__isnull=False
-            ).first()  # newest approval first
-            due = current is not None and current.board_meeting_date <= _a_year_before(
-                on
-            )
-            counts[organization.slug] = _remind_review(current, on) if due else 0
-    return counts
+    current = PolicyVersion.objects.filter(
+        organization=organization, board_meeting_date__isnull=False
+    ).first()  # newest approval first
+    if current is None or current.board_meeting_date > _a_year_before(on):
+        return 0
+    return _remind_review(current, on)
 
 
 def _a_year_before(day: datetime.date) -> datetime.date:

@@ -276,68 +276,68 @@ def inquiry_detail(request, pk: int):
     return _inquiry_page(request, _inquiry_for(request, pk))
 
 
-@require_POST
-@staff_view(Perm.ANSWER_INQUIRIES)
-def inquiry_assign(request, pk: int):
+def _act_on_inquiry(request, pk: int, form, form_name: str, act, done):
+    """One step on an inquiry from the form posted to it: done, back to the
+    inquiry with `done(inquiry)` said; refused, its page again with the form's
+    errors (400) and nothing changed."""
     inquiry = _inquiry_for(request, pk)
-    form = AssignForm(request.POST, organization=request.organization)
     if form.is_valid():
         try:
-            services.assign_inquiry(
-                actor=request.user,
-                inquiry=inquiry,
-                assignee=form.cleaned_data["assigned_to"],
-                request=request,
-            )
+            act(inquiry, form.cleaned_data)
         except services.ContactRefused as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The inquiry was assigned."))
+            messages.success(request, done(inquiry))
             return redirect("contact:inquiry_detail", pk=inquiry.pk)
-    return _inquiry_page(request, inquiry, status=400, assign_form=form)
+    return _inquiry_page(request, inquiry, status=400, **{form_name: form})
+
+
+@require_POST
+@staff_view(Perm.ANSWER_INQUIRIES)
+def inquiry_assign(request, pk: int):
+    return _act_on_inquiry(
+        request,
+        pk,
+        AssignForm(request.POST, organization=request.organization),
+        "assign_form",
+        lambda inquiry, data: services.assign_inquiry(
+            actor=request.user,
+            inquiry=inquiry,
+            assignee=data["assigned_to"],
+            request=request,
+        ),
+        lambda inquiry: _("The inquiry was assigned."),
+    )
 
 
 @require_POST
 @staff_view(Perm.ANSWER_INQUIRIES)
 def inquiry_answer(request, pk: int):
-    inquiry = _inquiry_for(request, pk)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.answer_inquiry(
-                actor=request.user,
-                inquiry=inquiry,
-                answer=form.cleaned_data["answer"],
-                request=request,
-            )
-        except services.ContactRefused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("The answer was saved and will be sent by %(method)s.")
-                % {"method": inquiry.get_reply_method_display()},
-            )
-            return redirect("contact:inquiry_detail", pk=inquiry.pk)
-    return _inquiry_page(request, inquiry, status=400, answer_form=form)
+    return _act_on_inquiry(
+        request,
+        pk,
+        AnswerForm(request.POST),
+        "answer_form",
+        lambda inquiry, data: services.answer_inquiry(
+            actor=request.user, inquiry=inquiry, answer=data["answer"], request=request
+        ),
+        lambda inquiry: (
+            _("The answer was saved and will be sent by %(method)s.")
+            % {"method": inquiry.get_reply_method_display()}
+        ),
+    )
 
 
 @require_POST
 @staff_view(Perm.ANSWER_INQUIRIES)
 def inquiry_close(request, pk: int):
-    inquiry = _inquiry_for(request, pk)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close_inquiry(
-                actor=request.user,
-                inquiry=inquiry,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except services.ContactRefused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The inquiry was closed."))
-            return redirect("contact:inquiry_detail", pk=inquiry.pk)
-    return _inquiry_page(request, inquiry, status=400, close_form=form)
+    return _act_on_inquiry(
+        request,
+        pk,
+        CloseForm(request.POST),
+        "close_form",
+        lambda inquiry, data: services.close_inquiry(
+            actor=request.user, inquiry=inquiry, reason=data["reason"], request=request
+        ),
+        lambda inquiry: _("The inquiry was closed."),
+    )

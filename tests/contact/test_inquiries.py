@@ -444,3 +444,21 @@ def test_inquiry_figures_for_a_period(org, members):
     assert figures["answered_on_time"] == 1
     # 4 hours and 7 days: the median of two is their mean.
     assert figures["median_hours_to_answer"] == round((4 + 7 * 24) / 2, 1)
+
+
+def test_the_queue_costs_the_same_queries_for_many_inquiries(
+    client_as, org, django_assert_max_num_queries
+):
+    """The queue reads its page in a bounded number of queries (no query per row)."""
+    client = client_as(Role.RECEPTION)
+    with scope(organization=org):
+        make_inquiry(org, beneficiary=BeneficiaryFactory(organization=org))
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("contact:inquiry_list"))
+    for _ in range(15):
+        with scope(organization=org):
+            make_inquiry(org, beneficiary=BeneficiaryFactory(organization=org))
+        make_inquiry(org)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("contact:inquiry_list"), {"show": "all"})
+    assert response.status_code == 200

@@ -252,3 +252,17 @@ def test_someone_not_registered_is_greeted_by_the_name_they_gave(
         )
     sending.send_due(now=MORNING)
     assert sms_gateway.last.body["body"].startswith(opening)
+
+
+def test_the_outbox_list_costs_the_same_queries_for_many_messages(
+    org, client_as, django_assert_max_num_queries
+):
+    client = client_as(Role.MANAGER)
+    message_for(org)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("outbox:list"))
+    for _ in range(20):
+        message_for(org, preferred_language="en")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("outbox:list"))
+    assert response.context["page"].paginator.count == 21

@@ -34,11 +34,6 @@ class Method(models.TextChoices):
     LETTER = "letter", _("Letter")
 
 
-class OutboxQuerySet(models.QuerySet):
-    def queued(self):
-        return self.filter(status=OutboxStatus.QUEUED)
-
-
 class OutboxMessage(TenantModel):
     """One message to send: what happened (`event`) and the facts to tell."""
 
@@ -97,7 +92,7 @@ class OutboxMessage(TenantModel):
     # twice queues nothing twice (unique per association when not empty).
     dedupe_key = models.CharField(max_length=200, blank=True, default="")
 
-    objects = tenant_manager(OutboxQuerySet)
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -28,7 +28,7 @@ from mustafid.contact.backends import (
     get_backend,
 )
 from mustafid.contact.outbox import Method, OutboxMessage, OutboxStatus
-from mustafid.contact.wording import Renderer
+from mustafid.contact.wording.rendering import Renderer, message_language
 
 logger = logging.getLogger(__name__)
 
@@ -161,13 +161,8 @@ def send_message(message: OutboxMessage, renderer: Renderer, now=None) -> str:
         _record(message, lease_end, status=OutboxStatus.QUEUED, next_attempt_at=morning)
         return OutboxStatus.QUEUED
     beneficiary = message.beneficiary
-    language = message.language or (
-        beneficiary.preferred_language if beneficiary else "ar"
-    )
-    text = renderer.render(
-        message.event, path.method, language, message.context,
-        beneficiary=beneficiary, staff=message.staff,
-    )  # fmt: skip
+    language = message_language(message)
+    text = renderer.render_message(message, path.method)
     outgoing = Outgoing(
         message_id=message.pk,
         method=path.method,

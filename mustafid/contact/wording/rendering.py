@@ -70,6 +70,16 @@ def _tidy(text: str) -> str:
     return "\n".join(tidy)
 
 
+def message_language(message) -> str:
+    """An outbox row's language: as recorded, else the beneficiary's preferred
+    one (rows queued before the language was recorded), else Arabic."""
+    if message.language:
+        return normalize_language(message.language)
+    if message.beneficiary is not None:
+        return normalize_language(message.beneficiary.preferred_language)
+    return "ar"
+
+
 class Renderer:
     """Renders many messages of one association with its templates read once."""
 
@@ -130,19 +140,15 @@ class Renderer:
             body=_tidy(body.render(with_values)),
         )
 
-    def render_message(self, message) -> Rendered:
-        """One outbox row, by the method it is sent with and its language.
-
-        A row queued before its language was recorded reads in the
-        beneficiary's preferred one; a preferred phone call is sent by SMS."""
-        method = message.method or message.channel
-        language = message.language
-        if not language and message.beneficiary is not None:
-            language = message.beneficiary.preferred_language
+    def render_message(self, message, method: str = "") -> Rendered:
+        """One outbox row, by the method it is sent with (`method`, else the
+        one recorded or asked for) and its language (`message_language`);
+        a preferred phone call is sent by SMS."""
+        method = method or message.method or message.channel
         return self.render(
             message.event,
             method if method in Method.values else Method.SMS,
-            language,
+            message_language(message),
             message.context,
             beneficiary=message.beneficiary,
             staff=message.staff,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("contact/outbox/", include("mustafid.contact.outbox_urls")),
     path("contact/", include("mustafid.contact.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Last: an association's public pages and portal (P-TRANSPARENCY, P-EONLINE).
+    path("<slug:org_slug>/", include("mustafid.portal.urls")),
 ]
 
 handler403 = "mustafid.core.views.permission_denied"

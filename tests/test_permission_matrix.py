@@ -39,6 +39,8 @@ from tests.contact import (
 )
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
+from tests.portal import matrix_portal
+from tests.portal.helpers import sign_in_as
 
 ALL = frozenset(Role)
 OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
@@ -409,7 +411,18 @@ PUBLIC_ROUTES = {
     # Providers' delivery receipts, signed or at a secret URL (test_receipts.py).
     "contact:whatsapp_webhook",
     "contact:sms_delivery_report",
-}
+} | matrix_portal.PUBLIC
+
+
+@dataclass(frozen=True)
+class PortalRoute:
+    name: str
+    method: str = "get"
+    kwargs: object = None  # beneficiary -> URL kwargs naming one of their objects
+    ok_status: tuple = field(default=(200,))
+
+
+PORTAL_ROUTES = matrix_portal.routes(PortalRoute)
 
 
 def route_names(resolver=None, namespace=""):
@@ -422,7 +435,11 @@ def route_names(resolver=None, namespace=""):
 
 
 def test_every_route_is_in_the_matrix():
-    covered = {route.name for route in ROUTES} | PUBLIC_ROUTES
+    covered = (
+        {route.name for route in ROUTES}
+        | PUBLIC_ROUTES
+        | {route.name for route in PORTAL_ROUTES}
+    )
     missing = sorted(set(route_names()) - covered)
     assert not missing, f"routes missing from the permission matrix: {missing}"
 
@@ -486,3 +503,48 @@ def test_refusal_is_written_to_the_audit_trail(client, org):
     assert event.actor == user
     assert event.organization == org
     assert event.changes["path"] == reverse("core:audit_log")
+
+
+def portal_url(route, beneficiary, org=None):
+    org = org or beneficiary.organization
+    kwargs = route.kwargs(beneficiary) if route.kwargs else {}
+    return reverse(route.name, kwargs={"org_slug": org.slug, **kwargs})
+
+
+def portal_beneficiary(org):
+    with scope(organization=org):
+        return BeneficiaryFactory(organization=org)
+
+
+@pytest.mark.parametrize("route", PORTAL_ROUTES, ids=lambda r: r.name)
+def test_portal_is_for_its_signed_in_beneficiary(client, org, route):
+    beneficiary = portal_beneficiary(org)
+    sign_in_as(client, beneficiary)
+    response = getattr(client, route.method)(portal_url(route, beneficiary))
+    assert response.status_code in route.ok_status
+
+
+@pytest.mark.parametrize("route", PORTAL_ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("who", ["anonymous", "staff", "other_association"])
+def test_portal_sends_others_to_sign_in(client, org, other_org, members, route, who):
+    """Staff sign-in opens no portal page, nor does another association's."""
+    beneficiary = portal_beneficiary(org)
+    url = portal_url(route, beneficiary)
+    if who == "staff":
+        client.force_login(members[Role.MANAGER])
+    elif who == "other_association":
+        sign_in_as(client, portal_beneficiary(other_org))
+    response = getattr(client, route.method)(url)
+    assert response.status_code == 302
+    sign_in = reverse("portal:sign_in", kwargs={"org_slug": org.slug})
+    assert response["Location"].startswith(sign_in)
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in PORTAL_ROUTES if r.kwargs], ids=lambda r: r.name
+)
+def test_portal_hides_another_beneficiarys_objects(client, org, route):
+    owner, neighbour = portal_beneficiary(org), portal_beneficiary(org)
+    sign_in_as(client, neighbour)
+    response = getattr(client, route.method)(portal_url(route, owner))
+    assert response.status_code == 404

@@ -230,4 +230,5 @@ class AuditEvent(models.Model):
                 yield field, None, value, False
 
 
+from mustafid.core.ratelimit import RateHit  # noqa: E402,F401
 from mustafid.core.scheduling import ScheduledJob  # noqa: E402,F401

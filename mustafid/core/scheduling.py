@@ -61,6 +61,10 @@ JOBS = {
     "open_reviews": Job(
         "mustafid.eligibility.reviews.open_reviews_task", at=datetime.time(6, 0)
     ),
+    # Rate-limit counts (sign-in codes, public forms) kept one day.
+    "prune_rate_hits": Job(
+        "mustafid.core.tasks.prune_rate_hits_task", at=datetime.time(3, 45)
+    ),
     # Finished task results kept two weeks.
     "prune_task_results": Job(
         "mustafid.contact.tasks.prune_task_results_task", at=datetime.time(3, 30)

@@ -146,6 +146,12 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURES_PER_USERNAME = int(env("LOGIN_FAILURES_PER_USERNAME", "5"))
 LOGIN_FAILURES_PER_IP = int(env("LOGIN_FAILURES_PER_IP", "20"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(env("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# The portal's one-time codes (issue 7): lifetime, wrong answers allowed per code,
+# codes per mobile and per address per hour.
+PORTAL_CODE_SECONDS = int(env("PORTAL_CODE_SECONDS", "300"))
+PORTAL_CODE_ATTEMPTS = int(env("PORTAL_CODE_ATTEMPTS", "5"))
+PORTAL_CODES_PER_MOBILE = int(env("PORTAL_CODES_PER_MOBILE", "5"))
+PORTAL_CODES_PER_IP = int(env("PORTAL_CODES_PER_IP", "30"))
 
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]

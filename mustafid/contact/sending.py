@@ -28,6 +28,7 @@ from mustafid.contact.backends import (
     get_backend,
 )
 from mustafid.contact.outbox import Method, OutboxMessage, OutboxStatus
+from mustafid.contact.wording.events import get_event
 from mustafid.contact.wording.rendering import Renderer, message_language
 
 logger = logging.getLogger(__name__)
@@ -118,13 +119,14 @@ def _due(now) -> Q:
     return waiting | abandoned
 
 
-def claim(limit: int = BATCH_SIZE, now=None) -> list[int]:
+def claim(limit: int = BATCH_SIZE, now=None, only=None) -> list[int]:
     """Lease up to `limit` due messages to this worker (skipping rows another
-    worker is claiming at the same moment)."""
+    worker is claiming at the same moment); `only` narrows it to those ids."""
     now = now or timezone.now()
+    due = _due(now) if only is None else _due(now) & Q(pk__in=only)
     with scopes_disabled(), transaction.atomic():
         ids = list(
-            OutboxMessage.objects.filter(_due(now))
+            OutboxMessage.objects.filter(due)
             .order_by("created_at", "id")
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:limit]
@@ -157,7 +159,8 @@ def send_message(message: OutboxMessage, renderer: Renderer, now=None) -> str:
             message, lease_end, status=OutboxStatus.SKIPPED, last_error=path.skip_reason
         )
         return OutboxStatus.SKIPPED
-    if path.method in QUIET_METHODS and (morning := quiet_until(now)):
+    secret = get_event(message.event).secret
+    if path.method in QUIET_METHODS and not secret and (morning := quiet_until(now)):
         _record(message, lease_end, status=OutboxStatus.QUEUED, next_attempt_at=morning)
         return OutboxStatus.QUEUED
     beneficiary = message.beneficiary
@@ -177,10 +180,17 @@ def send_message(message: OutboxMessage, renderer: Renderer, now=None) -> str:
     )
     attempts = message.attempts + 1
     rendered = {"method": path.method, "subject": text.subject[:200], "body": text.body}
+    if secret:
+        rendered |= _masked(message, text, secret)
     try:
         sent = get_backend(path.method).send(outgoing)
     except SendError as error:
-        final = isinstance(error, PermanentError) or attempts >= MAX_ATTEMPTS
+        # A one-time code sent late is worthless: the person asks for another.
+        final = (
+            isinstance(error, PermanentError)
+            or attempts >= MAX_ATTEMPTS
+            or bool(secret)
+        )
         status = OutboxStatus.FAILED if final else OutboxStatus.QUEUED
         _record(
             message,
@@ -204,6 +214,36 @@ def send_message(message: OutboxMessage, renderer: Renderer, now=None) -> str:
         **rendered,
     )
     return OutboxStatus.SENT
+
+
+def _masked(message: OutboxMessage, text, secret: tuple) -> dict:
+    """What is stored of a message carrying a one-time code: never the code."""
+    hidden = dict.fromkeys(secret, "••••••")
+    subject, body = text.subject, text.body
+    for name in secret:
+        value = str(message.context.get(name, ""))
+        if value:
+            subject, body = (
+                subject.replace(value, hidden[name]),
+                body.replace(value, hidden[name]),
+            )
+    return {
+        "subject": subject[:200],
+        "body": body,
+        "context": message.context | hidden,
+    }
+
+
+def send_now(message_id: int) -> str | None:
+    """Send one message at once (a one-time code), unless a worker holds it."""
+    ids = claim(limit=1, only=[message_id])
+    if not ids:
+        return None
+    with scopes_disabled():
+        message = OutboxMessage.objects.select_related(
+            "organization", "beneficiary", "staff"
+        ).get(pk=message_id)
+    return send_message(message, Renderer(message.organization))
 
 
 def _postal_address(beneficiary) -> str:

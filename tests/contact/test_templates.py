@@ -102,6 +102,8 @@ def test_the_catalogue_covers_every_event_the_code_queues_and_issue_6_names():
             "review_due",
             "review_completed",
             "service_match",
+            # Issue 7: the portal's sign-in and attestation codes.
+            "one_time_code",
         }
         | NEW_EVENTS
     )

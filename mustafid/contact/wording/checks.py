@@ -80,6 +80,10 @@ def _check_syntax(text: str, allowed: dict, errors: list) -> None:
             )
 
 
+def _names(text: str, name: str) -> bool:
+    return re.search(r"{{\s*" + re.escape(name) + r"\s*}}", text) is not None
+
+
 def check_template(
     *, event: str, method: str, language: str, subject: str, body: str
 ) -> None:
@@ -104,6 +108,16 @@ def check_template(
                     )
                     % {"error": error}
                 )
+    for name in definition.secret:
+        # A one-time code the text does not carry locks the beneficiary out.
+        if not _names(body, name):
+            errors.append(
+                _(
+                    "The text must include {{ %(name)s }}: "
+                    "it is what this message is for."
+                )
+                % {"name": name}
+            )
     if errors:
         raise ValidationError(errors)
     if method == "sms":

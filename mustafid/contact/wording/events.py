@@ -44,6 +44,9 @@ class Event:
     switches: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)  # language -> Wording
     for_staff: bool = False
+    # Placeholders whose value must not stay readable once sent (a one-time
+    # code): the stored text is masked, and the message ignores quiet hours.
+    secret: tuple = ()
 
     def all_placeholders(self) -> dict:
         return COMMON | self.placeholders | self.switches
@@ -479,6 +482,25 @@ EVENTS: dict[str, Event] = {
                 "{{ link }}\n\nThe survey is open until {{ expires_on }} and takes "
                 "only a few minutes.",
             ),
+        ),
+        _event(
+            "one_time_code",
+            _("One-time sign-in code"),
+            {"code": _("the one-time code"), "minutes": _("minutes it is valid")},
+            "رمز التحقق لدى {{ association_name }}: {{ code }}\n"
+            "صالح {{ minutes }} دقائق. لا تشاركه مع أحد.",
+            "Your {{ association_name }} code: {{ code }}\n"
+            "Valid for {{ minutes }} minutes. Do not share it with anyone.",
+            _long(
+                "رمز التحقق: {{ code }}",
+                "رمز التحقق الخاص بك هو {{ code }}، وهو صالح {{ minutes }} دقائق. "
+                "لا تشاركه مع أحد؛ لن يطلبه منك موظفو الجمعية.",
+                "Your code: {{ code }}",
+                "Your one-time code is {{ code }}; it is valid for {{ minutes }} "
+                "minutes. Do not share it with anyone: our staff will never ask "
+                "for it.",
+            ),
+            secret=("code",),
         ),
         _event(
             "complaint_acknowledged",

@@ -64,6 +64,7 @@ SAMPLES: dict[str, dict] = {
         "link": "https://example.org/s/Ab3dE",
         "expires_on": "2025-04-15",
     },
+    "one_time_code": {"code": "482913", "minutes": 5},
     "complaint_acknowledged": {"reference": "CMP-000012"},
     "complaint_resolved": {
         "reference": "CMP-000012",

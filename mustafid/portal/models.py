@@ -1,0 +1,1 @@
+from mustafid.portal.codes import OneTimeCode  # noqa: F401

@@ -19,6 +19,7 @@ from mustafid.core.fields import DualCalendarDateField
 from mustafid.core.regions import Region
 from mustafid.registry.forms import BeneficiaryForm
 from mustafid.registry.import_files import cell_text
+from mustafid.registry.import_validation import RowValidator
 from mustafid.registry.models import (
     Beneficiary,
     Category,
@@ -345,6 +346,7 @@ class RowReader:
                 if name:
                     self.categories[key(name)] = str(category.pk)
         self.form_class = row_form_class([(str(c.pk), c.name) for c in active])
+        self.validator = RowValidator(self.form_class)
         self.defaults = {
             f.name: f.get_default()
             for f in Beneficiary._meta.get_fields()

@@ -91,10 +91,14 @@ def check_rows(
     hashes = {h for *_rest, h in prepared if h}
     existing = {}
     if hashes:
-        found = Beneficiary.objects.filter(identity_hash__in=hashes)
+        found = Beneficiary.objects.filter(identity_hash__in=hashes).order_by()
         if update_existing:
             found = found.prefetch_related("categories")
-        existing = {b.identity_hash: b for b in found}
+            existing = {b.identity_hash: b for b in found}
+        else:  # only whether they are registered: no record read and decrypted
+            existing = dict.fromkeys(
+                found.values_list("identity_hash", flat=True), True
+            )
     for number, values, data, identity_hash in prepared:
         if identity_hash and identity_hash in seen:
             checked.invalid += 1

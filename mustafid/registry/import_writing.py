@@ -14,6 +14,8 @@ Either way it runs inside the caller's transaction (one per batch); a row
 registered meanwhile breaks the unique identity constraint and rolls it back.
 """
 
+import datetime
+
 from django.db import connection
 from django.utils import timezone
 
@@ -108,6 +110,30 @@ def _beneficiary_columns() -> list[tuple[str, object]]:
     return columns
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format (psycopg's write_row took 70 µs a row)."""
+    if type(value) is str:  # most values: tested first
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPES)
+        return value
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return _copy_text(str(value))
+    if isinstance(value, datetime.date):  # and datetime
+        return value.isoformat()
+    return str(value)  # int, Decimal
+
+
+def _copy_lines(rows) -> str:
+    return "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+
+
 def _reserve_ids(count: int) -> list[int]:
     table = Beneficiary._meta.db_table
     with connection.cursor() as cursor:
@@ -120,13 +146,14 @@ def _reserve_ids(count: int) -> list[int]:
 
 
 def _copy(organization: Organization, rows: list[dict], words: set[str]) -> None:
-    org_id, now = organization.pk, timezone.now()
+    # The values every row shares, formatted once.
+    org_id, now = str(organization.pk), timezone.now().isoformat()
     columns = _beneficiary_columns()
     ids = _reserve_ids(len(rows))
     beneficiaries, keys, blocks, links = [], [], [], []
     new_words = set()
     batch = {"organization_id": org_id, "created_at": now, "updated_at": now}
-    for pk, data in zip(ids, rows, strict=True):
+    for pk, data in zip(map(str, ids), rows, strict=True):
         batch["id"] = pk
         derived = _derived(data)
         line = []
@@ -184,11 +211,10 @@ def _copy(organization: Organization, rows: list[dict], words: set[str]) -> None
             if not lines:
                 continue
             with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
-                for line in lines:
-                    copy.write_row(line)
+                copy.write(_copy_lines(lines))
     if new_words:
         NameWord.objects.bulk_create(
-            [NameWord(organization_id=org_id, word=word) for word in new_words],
+            [NameWord(organization=organization, word=word) for word in new_words],
             ignore_conflicts=True,
         )
         words |= new_words

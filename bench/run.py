@@ -289,6 +289,12 @@ def bench_identity(ctx) -> dict:
         assert found is not None, number
         return found
 
+    def orm_registered(number):
+        # The app's own check (the registration form): the name only.
+        found = Beneficiary.objects.registered_as(number).first()
+        assert found is not None, number
+        return found
+
     def minimal(number, _statements):
         with connection.cursor() as cursor:
             cursor.execute(
@@ -309,6 +315,9 @@ def bench_identity(ctx) -> dict:
     times_search, plans_search = measure(
         probes, orm_search, raw, warmup=warm, connection=connection
     )
+    times_registered, _plans = measure(
+        probes, orm_registered, raw, warmup=warm, connection=connection
+    )
     ctx["explain"]["identity: filter(identity_hash=…).first()"] = explain(
         connection, plans[0]
     )
@@ -318,6 +327,7 @@ def bench_identity(ctx) -> dict:
     return {
         "filter(identity_hash=blind_index(n)).first()": summarise(times_filter),
         "search(n).first()": summarise(times_search),
+        "registered_as(n).first()": summarise(times_registered),
     }
 
 

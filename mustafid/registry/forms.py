@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.contact.models import Channel
-from mustafid.core.crypto import blind_index
 from mustafid.core.fields import DualCalendarDateField
 from mustafid.core.phones import normalize_mobile
 from mustafid.core.uploads import DOCUMENTS, CheckedFileField
@@ -126,7 +125,7 @@ class BeneficiaryForm(forms.ModelForm):
         if self.rows_checked_in_batches:
             return cleaned
         duplicate = (
-            Beneficiary.objects.filter(identity_hash=blind_index(number))
+            Beneficiary.objects.registered_as(number)
             .exclude(pk=self.instance.pk)
             .first()
         )

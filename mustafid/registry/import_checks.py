@@ -1,8 +1,10 @@
-"""Checking import rows through the staff form (P-COMPLETE).
+"""Checking import rows by the staff form's rules (P-COMPLETE).
 
-Every row is bound to `BeneficiaryForm`, so an import obeys exactly the rules of
-a registration typed by hand; errors are kept with their row, column and value,
-and a message in Arabic and in English. A row whose identity number is already
+An import obeys exactly the rules of a registration typed by hand: a new row is
+checked by the form's rules compiled once per import (`import_validation`), and
+a row they refuse, or an update, is bound to `BeneficiaryForm` itself; errors
+are kept with their row, column and value, and the form's message in Arabic
+and in English. A row whose identity number is already
 registered is skipped, or checked as an update when asked; a number seen twice
 in the file is an error.
 """
@@ -47,9 +49,12 @@ def _in_both_languages(render) -> tuple[str, str]:
 
 @dataclass
 class Checked:
-    """What a batch of rows would do, and what is wrong with the rest."""
+    """What a batch of rows would do, and what is wrong with the rest.
 
-    new: list[BeneficiaryForm] = field(default_factory=list)
+    `new` holds each new row's cleaned values (`BeneficiaryForm.registry_data`).
+    """
+
+    new: list[dict] = field(default_factory=list)
     updates: list[BeneficiaryForm] = field(default_factory=list)
     skipped: int = 0
     invalid: int = 0
@@ -86,10 +91,14 @@ def check_rows(
     hashes = {h for *_rest, h in prepared if h}
     existing = {}
     if hashes:
-        found = Beneficiary.objects.filter(identity_hash__in=hashes)
+        found = Beneficiary.objects.filter(identity_hash__in=hashes).order_by()
         if update_existing:
             found = found.prefetch_related("categories")
-        existing = {b.identity_hash: b for b in found}
+            existing = {b.identity_hash: b for b in found}
+        else:  # only whether they are registered: no record read and decrypted
+            existing = dict.fromkeys(
+                found.values_list("identity_hash", flat=True), True
+            )
     for number, values, data, identity_hash in prepared:
         if identity_hash and identity_hash in seen:
             checked.invalid += 1
@@ -117,11 +126,20 @@ def check_rows(
         if instance is not None and not update_existing:
             checked.skipped += 1
             continue
-        if instance is not None:
+        if instance is None:
+            cleaned, failed = reader.validator.check(data)
+            if not failed:
+                checked.new.append(cleaned)
+                continue
+        else:
             data = reader.form_data(values, instance=instance)
+        # An update, or a row refused: the form itself says what is wrong.
         form = reader.form_class(data, instance=instance)
         if form.is_valid():
-            (checked.updates if instance else checked.new).append(form)
+            if instance is None:
+                checked.new.append(form.registry_data())
+            else:
+                checked.updates.append(form)
         else:
             checked.invalid += 1
             checked.errors.extend(_row_errors(number, values, form, reader))

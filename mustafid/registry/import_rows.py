@@ -19,6 +19,7 @@ from mustafid.core.fields import DualCalendarDateField
 from mustafid.core.regions import Region
 from mustafid.registry.forms import BeneficiaryForm
 from mustafid.registry.import_files import cell_text
+from mustafid.registry.import_validation import RowValidator
 from mustafid.registry.models import (
     Beneficiary,
     Category,
@@ -33,6 +34,7 @@ from mustafid.registry.models import (
 )
 
 NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
+MEMO_SIZE = 10_000  # distinct values remembered per column
 
 # ---------------------------------------------------------------------------
 # Columns: what each may hold, and the header names that announce it.
@@ -338,6 +340,7 @@ class RowReader:
         self.lookups = {t: _choice_lookup(t) for t in CHOICES}
         self.nationalities = _nationality_lookup()
         self.countries_seen: dict[str, str] = {}
+        self.choices_seen: dict[str, dict[str, str]] = {}
         self.categories = {}
         active = list(Category.objects.filter(is_active=True))
         for category in active:
@@ -345,6 +348,7 @@ class RowReader:
                 if name:
                     self.categories[key(name)] = str(category.pk)
         self.form_class = row_form_class([(str(c.pk), c.name) for c in active])
+        self.validator = RowValidator(self.form_class)
         self.defaults = {
             f.name: f.get_default()
             for f in Beneficiary._meta.get_fields()
@@ -408,10 +412,16 @@ class RowReader:
     def _choice(self, target: str, text: str) -> str:
         if not text:
             return ""
-        found = self.lookups[target].get(key(text))
-        if found is None and target == "region":
-            found = self.lookups[target].get(_without_region_words(key(text)))
-        return found or text
+        # A column holds a handful of distinct values: each is looked up once.
+        seen = self.choices_seen.setdefault(target, {})
+        if text not in seen:
+            found = self.lookups[target].get(key(text))
+            if found is None and target == "region":
+                found = self.lookups[target].get(_without_region_words(key(text)))
+            if len(seen) < MEMO_SIZE:
+                seen[text] = found or text
+            return found or text
+        return seen[text]
 
     def _nationality(self, text: str) -> str:
         if len(text) == 2 and text.isascii() and text.isalpha():

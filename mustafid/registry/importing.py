@@ -18,8 +18,6 @@ from django_scopes import scope, scopes_disabled
 from django_tasks import task
 
 from mustafid.core import audit
-from mustafid.core.arabic import normalize_name
-from mustafid.core.crypto import blind_index
 from mustafid.core.models import AuditAction, Organization
 from mustafid.core.uploads import FileKind
 from mustafid.registry.import_checks import (
@@ -39,8 +37,8 @@ from mustafid.registry.import_models import (
     ImportStatus,
 )
 from mustafid.registry.import_rows import RowReader
-from mustafid.registry.models import Beneficiary
-from mustafid.registry.name_keys import add_name_keys, refresh_name_keys
+from mustafid.registry.import_writing import write_new
+from mustafid.registry.name_keys import refresh_name_keys
 
 logger = logging.getLogger(__name__)
 
@@ -256,31 +254,8 @@ def cancel_import(*, job: ImportJob) -> bool:
     return True
 
 
-def _set_derived_columns(beneficiary: Beneficiary) -> None:
-    """What Beneficiary.save() computes, for rows written with bulk_create."""
-    beneficiary.name_normalized = normalize_name(beneficiary.full_name)
-    beneficiary.identity_hash = blind_index(beneficiary.identity_number)
-    beneficiary.mobile_hash = blind_index(beneficiary.mobile)
-
-
-def _write(organization: Organization, checked: Checked, reader: RowReader) -> None:
-    links = []
-    new = []
-    for form in checked.new:
-        data = form.registry_data()
-        data.pop("categories", None)
-        beneficiary = Beneficiary(organization=organization, **data)
-        _set_derived_columns(beneficiary)
-        new.append(beneficiary)
-    Beneficiary.objects.bulk_create(new)
-    through = Beneficiary.categories.through
-    for form, beneficiary in zip(checked.new, new, strict=True):
-        links += [
-            through(beneficiary_id=beneficiary.pk, category_id=pk)
-            for pk in {int(pk) for pk in form.data.get("categories", [])}
-        ]
-    through.objects.bulk_create(links)
-    add_name_keys(new)
+def _write(organization: Organization, checked: Checked, reader, words) -> None:
+    write_new(organization, checked.new, words)
     for form in checked.updates:
         data = form.registry_data()
         categories = data.pop("categories", None)
@@ -312,20 +287,20 @@ class Progress:
         }
 
 
-def _import_batch(job, batch, reader, seen, progress: Progress) -> None:
+def _import_batch(job, batch, reader, seen, words, progress: Progress) -> None:
     """Check and write one batch in one transaction, with the job's progress.
 
     A row registered meanwhile by someone else breaks the unique constraint:
     the batch is rolled back and checked again (that row is then "existing").
     """
     for attempt in (1, 2):
-        seen_before = dict(seen)
+        seen_before, words_before = dict(seen), set(words)
         try:
             with transaction.atomic():
                 checked = check_rows(
                     batch, reader, update_existing=job.update_existing, seen=seen
                 )
-                _write(job.organization, checked, reader)
+                _write(job.organization, checked, reader, words)
                 after = Progress(
                     processed=progress.processed + len(batch),
                     created=progress.created + len(checked.new),
@@ -337,6 +312,8 @@ def _import_batch(job, batch, reader, seen, progress: Progress) -> None:
         except IntegrityError:
             seen.clear()
             seen.update(seen_before)
+            words.clear()
+            words.update(words_before)
             if attempt == 2:
                 raise
             continue
@@ -363,10 +340,11 @@ def run_import(
     try:
         reader = RowReader(job.headers, job.mapping)
         seen: dict[str, int] = {}
+        words: set[str] = set()  # name words known to be in NameWord
         for batch in batched(open_job_table(job).rows(), batch_size):
             if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
                 return _finish(job, ImportStatus.CANCELLED, progress)
-            _import_batch(job, batch, reader, seen, progress)
+            _import_batch(job, batch, reader, seen, words, progress)
             if on_batch:
                 on_batch(progress)
     except Exception:

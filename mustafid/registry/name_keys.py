@@ -7,6 +7,8 @@ with or without ال / آل. Candidates are looked up by these keys, never by
 scanning the registry; the same table works on SQLite and PostgreSQL.
 """
 
+from functools import lru_cache
+
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -38,10 +40,14 @@ PART_FIELDS = {
 }
 
 
+@lru_cache(maxsize=50_000)
 def name_key(text: str) -> str:
+    # Cached: an import or a rebuild meets the same few thousand names again
+    # and again.
     return " ".join(name_words(text))
 
 
+@lru_cache(maxsize=50_000)
 def loose_key(key: str) -> str:
     """The key without the article: ال / آل alone, or at the start of a word."""
     words = []

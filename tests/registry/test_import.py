@@ -325,6 +325,47 @@ def test_imported_rows_get_the_derived_columns_save_would_give(manager, org):
         assert BeneficiaryNameKey.objects.filter(beneficiary=imported).count() == 4
 
 
+def test_an_imported_record_is_what_the_staff_form_would_save(manager, org):
+    """P-COMPLETE: rows written in bulk (COPY on PostgreSQL) hold the form's
+    cleaned values, categories, name keys and name block, tabs and
+    backslashes included."""
+    with scope(organization=org):
+        ensure_registry_defaults(org)
+    header = [*HEADER, "الشارع", "الدخل الشهري", "البريد الإلكتروني"]
+    row = person(
+        **{
+            "الفئات": "orphan",
+            "الشارع": "شارع\tالملك \\ فهد",
+            "الدخل الشهري": "١٬٥٠٠",
+            "البريد الإلكتروني": "a@b.sa",
+        }
+    )
+    content = csv_bytes([row], header=header)
+    done = import_now(org, checked_job(manager, content))
+    assert done.created_count == 1
+    [imported] = registered(org)
+    with scope(organization=org):
+        table = open_table(content, sniff_kind(content[:100], "x.csv"))
+        reader = RowReader(table.headers, guess_mapping(table.headers))
+        [(_number, values)] = table.rows()
+        form = reader.form_class(reader.form_data(values))
+        assert form.is_valid(), form.errors
+        expected = form.registry_data()
+        keys = set(imported.name_keys.values_list("position", "key", "loose_key"))
+        block = imported.name_block
+    categories = expected.pop("categories")
+    assert [str(c.pk) for c in imported.categories.all()] == categories != []
+    for name, value in expected.items():
+        stored = getattr(imported, name)
+        assert (stored.code if name == "nationality" else stored) == value, name
+    assert imported.street == "شارع\tالملك \\ فهد"
+    parts = {"first": "محمد", "father": "عبدالله", "grandfather": "سعد"}
+    assert keys == {(p, k, k) for p, k in parts.items()} | {
+        ("family", "القحطاني", "قحطاني")
+    }
+    assert (block.first, block.family) == ("محمد", "قحطاني")
+
+
 def test_one_audit_event_records_the_whole_import(manager, org, members):
     job = checked_job(manager, csv_bytes([person() for _ in range(5)]))
     import_now(org, job)

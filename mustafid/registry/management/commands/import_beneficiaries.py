@@ -89,7 +89,7 @@ class Command(BaseCommand):
             try:
                 kind = sniff_kind(data[:8192], path.name)
                 table = open_table(data, kind)
-                table.count()  # reads every row: a broken file fails here
+                total = table.count()  # reads every row: a broken file fails here
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             except UnreadableFile as exc:
@@ -103,7 +103,7 @@ class Command(BaseCommand):
                     self._dry_run(table, mapping, options)
                 else:
                     self._import(
-                        organization, path, data, kind, table, mapping, options
+                        organization, path, data, kind, table, mapping, total, options
                     )
 
     def _write_mapping(self, headers, mapping) -> None:
@@ -132,8 +132,8 @@ class Command(BaseCommand):
         )
         self._write_errors([e.as_list() for e in report.errors], options["errors"])
 
-    def _import(self, organization, path, data, kind, table, mapping, options):
-        started, total = time.monotonic(), table.count()
+    def _import(self, organization, path, data, kind, table, mapping, total, options):
+        started = time.monotonic()
         job = importing.create_import_job(
             actor=None,
             organization=organization,

@@ -101,9 +101,10 @@ def test_the_version_in_force_is_the_one_recorded(client, org):
             text_ar="الشروط المعدلة للجمعية",
             in_force_from=datetime.date(2020, 1, 1),
         )
-    assert "الشروط المعدلة للجمعية" in client.get(
-        url(org, "portal:register")
-    ).content.decode()
+    assert (
+        "الشروط المعدلة للجمعية"
+        in client.get(url(org, "portal:register")).content.decode()
+    )
     register(client, org)
     client.post(url(org, "portal:code"), {"code": latest_code(org, MOBILE)})
     with scopes_disabled():
@@ -194,6 +195,7 @@ def test_registration_codes_count_toward_the_limits(client, org, settings):
     assert register(client, org).status_code == 302
     response = register(client, org)
     assert response.status_code == 429
-    assert ar(
-        "Too many codes were asked for. Wait an hour and try again."
-    ) in response.content.decode()
+    assert (
+        ar("Too many codes were asked for. Wait an hour and try again.")
+        in response.content.decode()
+    )

@@ -58,9 +58,7 @@ def answer(client, org, code):
     return client.post(url(org, "portal:code"), {"code": code})
 
 
-def test_a_beneficiary_signs_in_with_the_code_sent_to_their_mobile(
-    client, org, person
-):
+def test_a_beneficiary_signs_in_with_the_code_sent_to_their_mobile(client, org, person):
     response = ask(client, org, identity="١٠٠٠٠٠٠٠٠٨", mobile="055 123 4567")
     assert response.status_code == 302
     assert response["Location"] == url(org, "portal:code")
@@ -81,9 +79,7 @@ def test_a_beneficiary_signs_in_with_the_code_sent_to_their_mobile(
     assert event.actor is None and event.actor_label == "portal"
 
 
-def test_numbers_that_match_no_one_get_the_same_answer_and_no_code(
-    client, org, person
-):
+def test_numbers_that_match_no_one_get_the_same_answer_and_no_code(client, org, person):
     """No enumeration: a wrong mobile for a real identity number, or an unknown
     number, leads to the same code page, and a guess there is answered alike."""
     for identity, mobile in ((IDENTITY, "0559999999"), ("1000000016", "0551234567")):
@@ -92,9 +88,10 @@ def test_numbers_that_match_no_one_get_the_same_answer_and_no_code(
         assert response["Location"] == url(org, "portal:code")
         response = answer(client, org, "000000")
         assert response.status_code == 400
-        assert ar("The code is not right. %(left)s tries left.") % {
-            "left": 4
-        } in response.content.decode()
+        assert (
+            ar("The code is not right. %(left)s tries left.") % {"left": 4}
+            in response.content.decode()
+        )
         assert session.SESSION_KEY not in client.session
     with scopes_disabled():
         assert not OutboxMessage.objects.filter(event="one_time_code").exists()
@@ -104,11 +101,11 @@ def test_numbers_that_match_no_one_get_the_same_answer_and_no_code(
 def test_bad_mobile_is_refused_with_a_message_and_nothing_sent(client, org):
     response = ask(client, org, mobile="12345")
     assert response.status_code == 400
-    assert ar(
-        "This is not a valid mobile number. Saudi mobiles start with 05."
-    ) in response.content.decode() or ar(
-        "Enter a mobile number such as 0501234567."
-    ) in response.content.decode()
+    assert (
+        ar("This is not a valid mobile number. Saudi mobiles start with 05.")
+        in response.content.decode()
+        or ar("Enter a mobile number such as 0501234567.") in response.content.decode()
+    )
     with scopes_disabled():
         assert not OneTimeCode.objects.exists()
 
@@ -119,9 +116,10 @@ def test_codes_are_limited_per_number_matched_or_not(client, org, person, settin
     assert ask(client, org).status_code == 302
     response = ask(client, org)
     assert response.status_code == 429
-    assert ar(
-        "Too many codes were asked for. Wait an hour and try again."
-    ) in response.content.decode()
+    assert (
+        ar("Too many codes were asked for. Wait an hour and try again.")
+        in response.content.decode()
+    )
 
 
 def test_codes_are_limited_per_address_in_english_too(client, org, settings):

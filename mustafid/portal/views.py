@@ -129,7 +129,10 @@ def _prefill(beneficiary) -> dict:
         return {}
     return {
         "name": beneficiary.full_name,
-        "mobile": beneficiary.mobile,
+        # As people write it: 05…, not +9665….
+        "mobile": "0" + beneficiary.mobile[4:]
+        if beneficiary.mobile.startswith("+966")
+        else beneficiary.mobile,
         "email": beneficiary.email,
     }
 

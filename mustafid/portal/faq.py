@@ -35,6 +35,14 @@ class FaqEntry(TenantModel):
         ordering = ["position", "id"]
         verbose_name = _("question and answer")
         verbose_name_plural = _("questions and answers")
+        constraints = [
+            # Two first visitors at once write the defaults once.
+            models.UniqueConstraint(
+                fields=["organization", "default_key"],
+                condition=~models.Q(default_key=""),
+                name="faq_default_once_per_org",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.question
@@ -170,11 +178,13 @@ def ensure_default_faq(organization: Organization) -> None:
     """
     if FaqEntry.objects.filter(organization=organization).exists():
         return
-    with transaction.atomic():
-        for position, entry in enumerate(default_entries(organization), start=1):
-            FaqEntry.objects.create(
-                organization=organization, position=position * 10, **entry
-            )
+    for position, entry in enumerate(default_entries(organization), start=1):
+        key = entry.pop("default_key")
+        FaqEntry.objects.get_or_create(
+            organization=organization,
+            default_key=key,
+            defaults={"position": position * 10, **entry},
+        )
 
 
 @transaction.atomic

@@ -193,3 +193,14 @@ def test_pages_of_an_unknown_or_inactive_association_are_not_found(client, org):
     org.is_active = False
     org.save()
     assert client.get(f"/{org.slug}/policy/").status_code == 404
+
+
+def test_the_language_switch_keeps_the_page(client, org):
+    page_url = reverse("portal:services", kwargs={"org_slug": org.slug})
+    text = page(client, org, "portal:services")
+    assert f'name="next" value="{page_url}"' in text
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": page_url}
+    )
+    assert response["Location"] == page_url
+    assert 'lang="en"' in client.get(page_url).content.decode()

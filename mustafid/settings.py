@@ -152,6 +152,8 @@ PORTAL_CODE_SECONDS = int(env("PORTAL_CODE_SECONDS", "300"))
 PORTAL_CODE_ATTEMPTS = int(env("PORTAL_CODE_ATTEMPTS", "5"))
 PORTAL_CODES_PER_MOBILE = int(env("PORTAL_CODES_PER_MOBILE", "5"))
 PORTAL_CODES_PER_IP = int(env("PORTAL_CODES_PER_IP", "30"))
+# Questions sent through an association's public inquiry form, per address per hour.
+PORTAL_INQUIRIES_PER_IP = int(env("PORTAL_INQUIRIES_PER_IP", "5"))
 
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]

@@ -398,6 +398,30 @@ def create_inquiry(
     return inquiry
 
 
+def website_channel(organization: Organization) -> Channel:
+    """The association's website channel, created if the policy listed none."""
+    channel = (
+        Channel.objects.filter(organization=organization, kind=ChannelKind.WEBSITE)
+        .order_by("-is_enabled", "position", "id")
+        .first()
+    )
+    if channel is None:
+        channel = Channel.objects.create(
+            organization=organization,
+            kind=ChannelKind.WEBSITE,
+            name_ar="الموقع الإلكتروني",
+            name_en="Website",
+            position=max(
+                Channel.objects.filter(organization=organization).values_list(
+                    "position", flat=True
+                ),
+                default=0,
+            )
+            + 1,
+        )
+    return channel
+
+
 def receive_inquiry(
     *,
     organization: Organization,
@@ -408,43 +432,29 @@ def receive_inquiry(
     reply_method: str = "",
     language: str = "ar",
     received_at: datetime.datetime | None = None,
+    beneficiary=None,
+    request=None,
 ) -> Inquiry:
     """An inquiry sent from the association's public website (issue 7 calls this).
 
     Recorded on the website channel (created if the policy listed none), by
-    no staff member; refuses with ContactRefused what cannot be answered.
+    no staff member; refuses with ContactRefused what cannot be answered. A
+    beneficiary signed in to the portal is answered on their record.
     """
     with transaction.atomic():
-        channel = (
-            Channel.objects.filter(organization=organization, kind=ChannelKind.WEBSITE)
-            .order_by("-is_enabled", "position", "id")
-            .first()
-        )
-        if channel is None:
-            channel = Channel.objects.create(
-                organization=organization,
-                kind=ChannelKind.WEBSITE,
-                name_ar="الموقع الإلكتروني",
-                name_en="Website",
-                position=max(
-                    Channel.objects.filter(organization=organization).values_list(
-                        "position", flat=True
-                    ),
-                    default=0,
-                )
-                + 1,
-            )
         return create_inquiry(
             actor=None,
             organization=organization,
-            channel=channel,
+            channel=website_channel(organization),
             question=question,
+            beneficiary=beneficiary,
             inquirer_name=name,
             inquirer_mobile=mobile,
             inquirer_email=email,
             reply_method=reply_method,
             language=language if language in ("ar", "en") else "ar",
             received_at=received_at,
+            request=request,
         )
 
 

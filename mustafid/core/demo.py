@@ -7,7 +7,7 @@ it made before instead of adding to it.
 
 import random
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -309,6 +309,49 @@ def _demo_household_member(rng: random.Random, *, family_name: str) -> dict:
 
 
 @dataclass(frozen=True)
+class PortalLogin:
+    """A demo beneficiary who signs in to the association's portal (issue 7)."""
+
+    organization: Organization
+    identity_number: str
+    mobile: str
+
+
+def create_portal_beneficiary(org: Organization) -> PortalLogin:
+    """One registered beneficiary with a known identity number and mobile, the
+    same on every run; the sign-in code prints on the console backend."""
+    rng = random.Random(f"demo-portal:{org.slug}")
+    identity_number = make_id(CITIZEN, rng)
+    mobile = f"+96655{rng.randint(0, 9_999_999):07d}"
+    with scope(organization=org):
+        found = Beneficiary.objects.filter(
+            identity_hash=blind_index(identity_number)
+        ).first()
+        if found is None:
+            Beneficiary(
+                organization=org,
+                first_name="سارة",
+                father_name="محمد",
+                grandfather_name="عبدالله",
+                family_name="القحطاني",
+                gender=Gender.FEMALE,
+                nationality="SA",
+                residency_status=ResidencyStatus.CITIZEN,
+                identity_type=IdentityType.NATIONAL_ID,
+                identity_number=identity_number,
+                mobile=mobile,
+                city=org.city,
+                region=org.region,
+                registration_status=RegistrationStatus.REGISTERED,
+            ).save()
+            build_missing_name_keys(Beneficiary.objects.all())
+        elif found.mobile != mobile:
+            found.mobile = mobile
+            found.save(update_fields=["mobile", "updated_at"])
+    return PortalLogin(organization=org, identity_number=identity_number, mobile=mobile)
+
+
+@dataclass(frozen=True)
 class DemoLogin:
     organization: Organization
     username: str
@@ -320,6 +363,7 @@ class DemoSummary:
     organizations: list[Organization]
     logins: list[DemoLogin]
     beneficiaries_created: int
+    portal_logins: list[PortalLogin] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -340,6 +384,10 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
 
     for org in organizations:
         create_demo_contacts(org)
+    portal_logins = [create_portal_beneficiary(org) for org in organizations]
     return DemoSummary(
-        organizations=organizations, logins=logins, beneficiaries_created=created
+        organizations=organizations,
+        logins=logins,
+        beneficiaries_created=created,
+        portal_logins=portal_logins,
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mustafid.core.regions import Region
 from mustafid.core.roles import Perm, Role, role_has_perm
+from mustafid.core.slugs import validate_slug_not_reserved
 from mustafid.core.tenancy import tenant_manager
 
 
@@ -22,7 +23,10 @@ class DecisionDays(models.TextChoices):
 class Organization(models.Model):
     """An association (الجمعية): the tenant."""
 
-    slug = models.SlugField(_("short name"), unique=True)
+    # P-TRANSPARENCY: the first segment of the association's public pages.
+    slug = models.SlugField(
+        _("short name"), unique=True, validators=[validate_slug_not_reserved]
+    )
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     licence_number = models.CharField(

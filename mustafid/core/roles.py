@@ -72,6 +72,8 @@ class Perm(StrEnum):
     MANAGE_TEMPLATES = "manage_templates"
     VIEW_OUTBOX = "view_outbox"
     RESEND_MESSAGES = "resend_messages"
+    # P-TRANSPARENCY (issue 7): word the association's public pages (its FAQ).
+    MANAGE_PORTAL = "manage_portal"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -139,6 +141,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | _CONTACT
         | {Perm.MANAGE_CHANNELS, Perm.MANAGE_TEMPLATES}
         | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
+        # What the public reads about the association is the manager's word.
+        | {Perm.MANAGE_PORTAL}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(

@@ -54,10 +54,33 @@ class CodeRefused(Exception):
     """A code cannot be sent or checked now; the message says why."""
 
 
+class TooManyCodes(CodeRefused):
+    """The number or the address asked for too many codes this hour."""
+
+
 def _hash(code_id: int, code: str) -> str:
     # Keyed and bound to the row: a stolen table holds no usable codes.
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"{code_id}:{code}".encode(), "sha256").hexdigest()
+
+
+def count_code_request(*, organization, mobile: str, ip: str | None) -> None:
+    """Count one code asked for by this number and address, or raise CodeRefused.
+
+    Called for every request of a code, whether a code is then sent or not, so
+    the limits cannot tell a registered number from another.
+    """
+    limited = [
+        (f"code:mobile:{organization.pk}:{mobile}", settings.PORTAL_CODES_PER_MOBILE),
+        (f"code:ip:{ip}", settings.PORTAL_CODES_PER_IP),
+    ]
+    for key, limit in limited:
+        if key.endswith(":None"):
+            continue
+        if not ratelimit.allow(key, limit=limit, window=HOUR):
+            raise TooManyCodes(
+                _("Too many codes were asked for. Wait an hour and try again.")
+            )
 
 
 def issue_code(
@@ -68,22 +91,16 @@ def issue_code(
     ip: str | None = None,
     beneficiary=None,
     language: str = "ar",
+    send: bool = True,
 ) -> OneTimeCode:
     """Send a fresh code to `mobile` (E.164), or raise CodeRefused.
 
     Earlier unused codes of the same purpose die: only the newest works.
+    `send=False` stores a code nobody is told (the answer to details that match
+    no one): checking it then behaves exactly as checking a real one, wrong
+    answers counted, so the code page cannot tell who is registered either.
     """
-    limited = [
-        (f"code:mobile:{organization.pk}:{mobile}", settings.PORTAL_CODES_PER_MOBILE),
-        (f"code:ip:{ip}", settings.PORTAL_CODES_PER_IP),
-    ]
-    for key, limit in limited:
-        if key.endswith(":None"):
-            continue
-        if not ratelimit.allow(key, limit=limit, window=HOUR):
-            raise CodeRefused(
-                _("Too many codes were asked for. Wait an hour and try again.")
-            )
+    count_code_request(organization=organization, mobile=mobile, ip=ip)
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     with transaction.atomic():
@@ -103,6 +120,8 @@ def issue_code(
         )
         record.code_hash = _hash(record.pk, code)
         record.save(update_fields=["code_hash"])
+        if not send:
+            return record
         message = queue_message(
             organization=organization,
             event="one_time_code",

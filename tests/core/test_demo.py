@@ -215,7 +215,8 @@ def test_loading_the_demo_twice_adds_nothing():
         "PolicyVersion": 5,
         "User": 5 * len(Role) + 1,
         "Membership": 5 * len(Role) + 2,
-        "Beneficiary": 5 * 50,
+        # 50 made-up people and one who signs in to the portal, each.
+        "Beneficiary": 5 * 51,
         # P-INFO, P-RECEIVE: one inquiry answered (its reply queued), one waiting,
         # one overdue; a logged call and each inquiry's contacts.
         "Inquiry": 5 * 3,
@@ -357,6 +358,29 @@ def test_demo_command_prints_every_login_with_the_password_and_the_url(settings)
     assert "جمعية العناية بالسجناء بالأحساء" in text
     assert PASSWORD in text
     assert settings.SITE_URL.rstrip("/") + "/" in text
+    # Issue 7: a beneficiary per association who can sign in to its portal.
+    for slug in SLUGS:
+        assert f"{slug}/sign-in/" in text
+
+
+@pytest.mark.django_db
+def test_the_demo_portal_beneficiary_signs_in_with_a_code(client):
+    from mustafid.portal.codes import Purpose, check_code
+    from tests.portal.helpers import latest_code
+
+    summary = demo.load_demo(password=PASSWORD, beneficiaries=0)
+    login = summary.portal_logins[0]
+    org = login.organization
+    response = client.post(
+        f"/{org.slug}/sign-in/",
+        {"identity_number": login.identity_number, "mobile": login.mobile},
+    )
+    assert response.status_code == 302
+    code = latest_code(org, login.mobile)
+    with scope(organization=org):
+        check_code(
+            organization=org, mobile=login.mobile, purpose=Purpose.SIGN_IN, code=code
+        )
 
 
 @pytest.mark.django_db

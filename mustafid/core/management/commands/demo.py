@@ -97,6 +97,7 @@ class Command(BaseCommand):
             self._print_table(
                 [(MULTI_ADMIN_USERNAME, password, _role_label(multi[0]), names)]
             )
+        self._print_portal(summary, site=site)
         self.stdout.write("")
         self.stdout.write(
             self.style.WARNING(
@@ -104,6 +105,32 @@ class Command(BaseCommand):
                 "into a real deployment."
             )
         )
+
+    def _print_portal(self, summary: DemoSummary, *, site: str) -> None:
+        if not summary.portal_logins:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                "Beneficiary portal: sign in at "
+                f"{site}<association>/sign-in/ with (the one-time code prints "
+                "in the console of the server):"
+            )
+        )
+        rows = [("Identity number", "Mobile", "Portal address", "Association")]
+        rows += [
+            (
+                login.identity_number,
+                "0" + login.mobile.removeprefix("+966"),
+                f"{site}{login.organization.slug}/sign-in/",
+                login.organization.name_ar,
+            )
+            for login in summary.portal_logins
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            cells = [row[i].ljust(widths[i]) for i in range(3)]
+            self.stdout.write("  ".join([*cells, row[3]]))
 
     def _print_table(self, rows: list[tuple[str, str, str, str]]) -> None:
         # The Arabic name goes last so right-to-left text cannot shift the

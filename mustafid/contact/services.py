@@ -398,6 +398,32 @@ def create_inquiry(
     return inquiry
 
 
+def website_channel(organization: Organization) -> Channel:
+    """The association's website channel, which the portal's requests and
+    inquiries arrive by (P-CHANNELS, P-EONLINE); created if the policy listed
+    none. Call inside a transaction."""
+    channel = (
+        Channel.objects.filter(organization=organization, kind=ChannelKind.WEBSITE)
+        .order_by("-is_enabled", "position", "id")
+        .first()
+    )
+    if channel is None:
+        channel = Channel.objects.create(
+            organization=organization,
+            kind=ChannelKind.WEBSITE,
+            name_ar="الموقع الإلكتروني",
+            name_en="Website",
+            position=max(
+                Channel.objects.filter(organization=organization).values_list(
+                    "position", flat=True
+                ),
+                default=0,
+            )
+            + 1,
+        )
+    return channel
+
+
 def receive_inquiry(
     *,
     organization: Organization,
@@ -415,29 +441,10 @@ def receive_inquiry(
     no staff member; refuses with ContactRefused what cannot be answered.
     """
     with transaction.atomic():
-        channel = (
-            Channel.objects.filter(organization=organization, kind=ChannelKind.WEBSITE)
-            .order_by("-is_enabled", "position", "id")
-            .first()
-        )
-        if channel is None:
-            channel = Channel.objects.create(
-                organization=organization,
-                kind=ChannelKind.WEBSITE,
-                name_ar="الموقع الإلكتروني",
-                name_en="Website",
-                position=max(
-                    Channel.objects.filter(organization=organization).values_list(
-                        "position", flat=True
-                    ),
-                    default=0,
-                )
-                + 1,
-            )
         return create_inquiry(
             actor=None,
             organization=organization,
-            channel=channel,
+            channel=website_channel(organization),
             question=question,
             inquirer_name=name,
             inquirer_mobile=mobile,

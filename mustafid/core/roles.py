@@ -72,6 +72,9 @@ class Perm(StrEnum):
     MANAGE_TEMPLATES = "manage_templates"
     VIEW_OUTBOX = "view_outbox"
     RESEND_MESSAGES = "resend_messages"
+    # P-PRIVACY (issue 7): answer beneficiaries' requests about their own data
+    # (correction, deletion, a copy) sent from the portal.
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -98,6 +101,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         # follows the messages that did not reach a beneficiary.
         | _CONTACT
         | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
+        # P-PRIVACY: the front desk receives data requests like any other.
+        | {Perm.HANDLE_DATA_REQUESTS}
     ),
     Role.RESEARCHER: frozenset(
         _CASEWORK
@@ -139,6 +144,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | _CONTACT
         | {Perm.MANAGE_CHANNELS, Perm.MANAGE_TEMPLATES}
         | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
+        | {Perm.HANDLE_DATA_REQUESTS}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(

@@ -1,1 +1,2 @@
 from mustafid.portal.codes import OneTimeCode  # noqa: F401
+from mustafid.portal.rights_models import DataRequest  # noqa: F401

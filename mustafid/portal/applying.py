@@ -87,9 +87,10 @@ MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 
 @dataclass
 class PrecheckLine:
+    subject: str
     state: str
-    condition: str
-    explanation: str
+    condition: str  # what is looked at, in plain words
+    explanation: str  # the association's reason when not met, and what to do
 
 
 @dataclass
@@ -138,11 +139,12 @@ def precheck(beneficiary: Beneficiary, service: Service) -> Precheck:
     )
     lines = []
     for line, criterion in zip(evaluation.lines, rules.conditions(), strict=True):
-        condition = bilingual(line.reason_ar, line.reason_en) or str(
-            Subject(line.subject).label
-        )
+        condition = str(Subject(line.subject).label)
+        if criterion.document_type_id and line.subject == Subject.DOCUMENT:
+            condition = f"{condition}: {criterion.document_type}"
+        reason = bilingual(line.reason_ar, line.reason_en)
         if line.passed:
-            state, explanation = MET, _("Met.")
+            state, explanation = MET, ""
         elif _unknown(line.subject, line.values):
             state = UNKNOWN
             explanation = _("Your record does not say yet; fill it in below.")
@@ -150,9 +152,8 @@ def precheck(beneficiary: Beneficiary, service: Service) -> Precheck:
             state = UNKNOWN
             explanation = _("Your document is waiting to be checked by the staff.")
         else:
-            state = NOT_MET
-            explanation = _("Not met by your record as it stands.")
-        lines.append(PrecheckLine(state, condition, explanation))
+            state, explanation = NOT_MET, reason
+        lines.append(PrecheckLine(line.subject, state, condition, explanation))
     return Precheck(evaluation.eligible, lines)
 
 

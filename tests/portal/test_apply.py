@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from mustafid.cases.models import (
@@ -234,7 +234,7 @@ def test_a_document_too_large_is_refused_and_nothing_is_stored(
 def precheck_lines(org, beneficiary, service):
     with scope(organization=org):
         return {
-            line.condition: line.state
+            line.subject: (line.state, line.explanation)
             for line in applying.precheck(beneficiary, service).lines
         }
 
@@ -269,10 +269,14 @@ def test_the_precheck_says_met_not_met_and_unknown_with_the_reasons(org, members
             ],
         )
     beneficiary = applicant(org, birth_date=datetime.date(1990, 1, 1))
-    assert precheck_lines(org, beneficiary, service) == {
-        "العمر ستون سنة فأكثر": "not_met",
-        "السكن في منطقة الرياض": "met",
-        "التعليم ابتدائي أو دونه": "unknown",
+    with translation.override("ar"):
+        lines = precheck_lines(org, beneficiary, service)
+    assert lines == {
+        # Not met: the association's reason is told.
+        "age": ("not_met", "العمر ستون سنة فأكثر"),
+        "region": ("met", ""),
+        # Unknown: the record lacks it, and the form below asks for it.
+        "education": ("unknown", ar("Your record does not say yet; fill it in below.")),
     }
     with scope(organization=org):
         checked = applying.precheck(beneficiary, service)

@@ -17,7 +17,7 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
 from mustafid.portal import data_rights
-from mustafid.portal.apply_forms import StaffAnswerForm
+from mustafid.portal.apply_forms import CORRECTABLE, StaffAnswerForm
 from mustafid.portal.rights_models import DataRequest, DataRequestStatus
 
 PAGE_SIZE = 100
@@ -72,6 +72,10 @@ def request_detail(request, pk: int):
     return TemplateResponse(
         request,
         "portal/staff_request.html",
-        {"item": data_request, "form": form},
+        {
+            "item": data_request,
+            "form": form,
+            "field_label": dict(CORRECTABLE).get(data_request.field, ""),
+        },
         status=400 if form.errors else 200,
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contact/templates/", include("mustafid.contact.template_urls")),
     path("contact/outbox/", include("mustafid.contact.outbox_urls")),
     path("contact/", include("mustafid.contact.urls")),
+    path("data-requests/", include("mustafid.portal.data_request_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("association/portal/", include("mustafid.portal.staff_urls")),
     # Last: an association's public pages and portal (P-TRANSPARENCY, P-EONLINE).

@@ -39,7 +39,7 @@ from tests.contact import (
 )
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
-from tests.portal import matrix_portal, matrix_staff
+from tests.portal import matrix_data_requests, matrix_portal, matrix_staff
 from tests.portal.helpers import sign_in_as
 
 ALL = frozenset(Role)
@@ -401,6 +401,8 @@ ROUTES += matrix_outbox.routes(Route)
 
 # Issue 7: the staff pages of the portal.
 ROUTES += matrix_staff.routes(Route)
+# Issue 7: the staff's queue of beneficiaries' data requests (P-PRIVACY).
+ROUTES += matrix_data_requests.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -83,9 +83,17 @@ def open_case(
     scan_content_type: str = "",
     notes: str = "",
     request=None,
+    details: dict | None = None,
 ) -> Case:
-    """Open a request at intake and submit it with the applicant's attestation."""
+    """Open a request at intake and submit it with the applicant's attestation.
+
+    `membership` is a staff Membership, or the portal's applicant (P-EONLINE:
+    `actor` is then None, `details` name the beneficiary on the timeline and
+    the membership's `actor_label` names them in the audit trail).
+    """
     organization = beneficiary.organization
+    details = details or {}
+    actor_label = getattr(membership, "actor_label", "")
     case = Case.objects.create(
         organization=organization,
         number=next_case_number(organization, timezone.localdate()),
@@ -100,7 +108,7 @@ def open_case(
         case=case,
         to_status=CaseStatus.DRAFT,
         actor=actor,
-        details={"channel": channel.name_ar},
+        details={"channel": channel.name_ar, **details},
     )
     audit.record(
         AuditAction.CREATE,
@@ -113,6 +121,7 @@ def open_case(
             "channel": channel.pk,
         },
         request=request,
+        actor_label=actor_label,
     )
     record_attestation(
         actor=actor,
@@ -122,6 +131,7 @@ def open_case(
         scan=scan,
         scan_content_type=scan_content_type,
         request=request,
+        actor_label=actor_label,
     )
     return transitions.transition(
         actor=actor,
@@ -130,6 +140,7 @@ def open_case(
         to=CaseStatus.SUBMITTED,
         expected_version=case.version,
         request=request,
+        **details,
     )
 
 
@@ -142,6 +153,7 @@ def record_attestation(
     scan=None,
     scan_content_type: str = "",
     request=None,
+    actor_label: str = "",
 ) -> Attestation:
     """The applicant's attestation of the data, against the wording in force."""
     attestation = Attestation(
@@ -170,6 +182,7 @@ def record_attestation(
         obj=attestation,
         changes={"method": method, "text_version": attestation.text.version},
         request=request,
+        actor_label=actor_label,
     )
     return attestation
 

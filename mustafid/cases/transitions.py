@@ -472,6 +472,8 @@ def transition(
         | ({"note": note} if note else {})
         | ({"reason": details["reason"]} if details.get("reason") else {}),
         request=request,
+        # The portal's applicant has no staff account (portal.applying).
+        actor_label=getattr(membership, "actor_label", ""),
     )
     if rule.notify:
         _queue_message(case, rule.notify, details)

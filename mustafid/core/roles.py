@@ -74,6 +74,9 @@ class Perm(StrEnum):
     RESEND_MESSAGES = "resend_messages"
     # P-TRANSPARENCY (issue 7): word the association's public pages (its FAQ).
     MANAGE_PORTAL = "manage_portal"
+    # P-PRIVACY (issue 7): answer beneficiaries' requests about their own data
+    # (correction, deletion, a copy) sent from the portal.
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -100,6 +103,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         # follows the messages that did not reach a beneficiary.
         | _CONTACT
         | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
+        # P-PRIVACY: the front desk receives data requests like any other.
+        | {Perm.HANDLE_DATA_REQUESTS}
     ),
     Role.RESEARCHER: frozenset(
         _CASEWORK
@@ -143,6 +148,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
         # What the public reads about the association is the manager's word.
         | {Perm.MANAGE_PORTAL}
+        | {Perm.HANDLE_DATA_REQUESTS}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(

@@ -1,3 +1,4 @@
 from mustafid.portal.codes import OneTimeCode  # noqa: F401
 from mustafid.portal.consent import ConsentAcceptance, ConsentText  # noqa: F401
 from mustafid.portal.faq import FaqEntry  # noqa: F401
+from mustafid.portal.rights_models import DataRequest  # noqa: F401

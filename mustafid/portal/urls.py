@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from mustafid.portal import account_views, views
+from mustafid.portal import (
+    account_views,
+    apply_views,
+    my_data_views,
+    track_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -21,4 +27,36 @@ urlpatterns = [
     path("register/", account_views.register, name="register"),
     path("sign-out/", account_views.sign_out, name="sign_out"),
     path("me/", account_views.my_home, name="my_home"),
+    # Applying online, tracking, my data (P-EONLINE, P-PRIVACY).
+    path("apply/", apply_views.apply, name="apply"),
+    path("apply/check/", apply_views.apply_check, name="apply_check"),
+    path("apply/documents/", apply_views.apply_documents, name="apply_documents"),
+    path("apply/attest/", apply_views.apply_attest, name="apply_attest"),
+    path(
+        "apply/received/<str:number>/",
+        apply_views.apply_receipt,
+        name="apply_receipt",
+    ),
+    path("my/requests/", track_views.cases, name="cases"),
+    path("my/requests/<str:number>/", track_views.case_detail, name="case_detail"),
+    path(
+        "my/requests/<str:number>/upload/",
+        track_views.case_upload,
+        name="case_upload",
+    ),
+    path(
+        "my/requests/<str:number>/send-back/",
+        track_views.case_resubmit,
+        name="case_resubmit",
+    ),
+    path("my/data/", my_data_views.my_data, name="my_data"),
+    path("my/data/print/", my_data_views.my_data_print, name="my_data_print"),
+    path("my/data/copy.json", my_data_views.my_data_json, name="my_data_json"),
+    path("my/data/ask/", my_data_views.my_data_request, name="my_data_request"),
+    path(
+        "my/data/stop-outreach/",
+        my_data_views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+    path("my/documents/<int:pk>/", my_data_views.my_document, name="my_document"),
 ]

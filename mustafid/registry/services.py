@@ -43,7 +43,12 @@ def register_beneficiary(
 
 @transaction.atomic
 def update_beneficiary(
-    *, actor, beneficiary: Beneficiary, data: dict, request=None
+    *,
+    actor,
+    beneficiary: Beneficiary,
+    data: dict,
+    request=None,
+    actor_label: str = "",
 ) -> Beneficiary:
     """Change a beneficiary's record; each changed field is audited."""
     beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
@@ -66,6 +71,7 @@ def update_beneficiary(
             obj=beneficiary,
             changes=changes,
             request=request,
+            actor_label=actor_label,
         )
     return beneficiary
 
@@ -121,6 +127,7 @@ def add_document(
     content_type: str,
     expires_on=None,
     request=None,
+    actor_label: str = "",
 ) -> Document:
     """Keep a supporting document in private storage, pending verification."""
     document = Document(
@@ -146,6 +153,7 @@ def add_document(
         obj=document,
         changes={"document_type": document_type.code, "beneficiary": beneficiary.pk},
         request=request,
+        actor_label=actor_label,
     )
     return document
 

@@ -42,6 +42,9 @@ NEW_EVENTS = {
     "deadline_reminder",
     "inquiry_overdue",
     "policy_review_due",
+    # Issue 7: the answer to a beneficiary's data request (P-PRIVACY).
+    "data_request_answered",
+    "data_request_refused",
 }
 
 

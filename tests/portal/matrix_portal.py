@@ -6,6 +6,11 @@ anonymous visitor, staff, a beneficiary of another association and another
 beneficiary of the same association.
 """
 
+from django_scopes import scope
+
+from tests.cases.helpers import make_case
+from tests.factories import DocumentFactory
+
 PUBLIC = {
     "portal:home",
     # P-TRANSPARENCY: what the association offers, its policy, how to reach it.
@@ -25,10 +30,42 @@ PUBLIC = {
 }
 
 
+def _case_number(beneficiary) -> dict:
+    org = beneficiary.organization
+    return {"number": make_case(org, "submitted", beneficiary=beneficiary).number}
+
+
+def _document(beneficiary) -> dict:
+    org = beneficiary.organization
+    with scope(organization=org):
+        return {"pk": DocumentFactory(organization=org, beneficiary=beneficiary).pk}
+
+
 def routes(PortalRoute) -> list:
     """PortalRoute(name, method="get", kwargs=None, ok_status=(200,)).
 
     kwargs(beneficiary) -> URL kwargs naming an object of that beneficiary
     (org_slug is added); leave it None for pages without an object.
     """
-    return [PortalRoute("portal:my_home")]
+    return [
+        PortalRoute("portal:my_home"),
+        # Applying online (P-EONLINE): the steps after the choice send back
+        # to it while no service is chosen.
+        PortalRoute("portal:apply"),
+        PortalRoute("portal:apply_check", ok_status=(302,)),
+        PortalRoute("portal:apply_documents", ok_status=(302,)),
+        PortalRoute("portal:apply_attest", ok_status=(302,)),
+        PortalRoute("portal:apply_receipt", kwargs=_case_number),
+        # Tracking one's requests.
+        PortalRoute("portal:cases"),
+        PortalRoute("portal:case_detail", kwargs=_case_number),
+        PortalRoute("portal:case_upload", "post", _case_number, (302,)),
+        PortalRoute("portal:case_resubmit", "post", _case_number, (302,)),
+        # My data (P-PRIVACY).
+        PortalRoute("portal:my_data"),
+        PortalRoute("portal:my_data_print"),
+        PortalRoute("portal:my_data_json"),
+        PortalRoute("portal:my_data_request", "post", ok_status=(400,)),
+        PortalRoute("portal:withdraw_consent", "post", ok_status=(302,)),
+        PortalRoute("portal:my_document", kwargs=_document),
+    ]

@@ -138,8 +138,14 @@ class Case(TenantModel):
         verbose_name=_("policy version"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Empty for a request the beneficiary sent through the portal (P-EONLINE):
+    # no staff member took it; the timeline names the applicant.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = tenant_manager(CaseQuerySet)
@@ -282,8 +288,13 @@ class Attestation(TenantModel):
     scan_content_type = models.CharField(max_length=50, blank=True)
     attested_by_name = models.CharField(_("attested by"), max_length=200)
     attested_at = models.DateTimeField(_("attested at"))
+    # Empty when the applicant attested in the portal with a one-time code.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -542,6 +542,49 @@ EVENTS: dict[str, Event] = {
             ),
         ),
         _event(
+            "data_request_answered",
+            _("Data request answered"),
+            {
+                "reference": _("data request reference"),
+                "answer": _("the answer"),
+            },
+            "{{ beneficiary_name }}، بخصوص طلبك رقم {{ reference }} المتعلق "
+            "ببياناتك:\n{{ answer }}" + _CALL_AR,
+            "{{ beneficiary_name }}, about your request {{ reference }} about your "
+            "data:\n{{ answer }}" + _CALL_EN,
+            _long(
+                "طلبك رقم {{ reference }} المتعلق ببياناتك",
+                "نفيدك بأننا درسنا طلبك رقم {{ reference }} المتعلق ببياناتك "
+                "الشخصية، وكان الرد كما يلي:\n\n{{ answer }}",
+                "Your request {{ reference }} about your data",
+                "We have dealt with your request {{ reference }} about your "
+                "personal data. Our answer:\n\n{{ answer }}",
+            ),
+        ),
+        _event(
+            "data_request_refused",
+            _("Data request refused"),
+            {
+                "reference": _("data request reference"),
+                "answer": _("the reason"),
+            },
+            "{{ beneficiary_name }}، نعتذر عن تنفيذ طلبك رقم {{ reference }} "
+            "المتعلق ببياناتك، للسبب التالي:\n{{ answer }}" + _CALL_AR,
+            "{{ beneficiary_name }}, we cannot carry out your request "
+            "{{ reference }} about your data, for this reason:\n{{ answer }}"
+            + _CALL_EN,
+            _long(
+                "طلبك رقم {{ reference }} المتعلق ببياناتك",
+                "درسنا طلبك رقم {{ reference }} المتعلق ببياناتك الشخصية، "
+                "ونعتذر عن تنفيذه للسبب التالي:\n\n{{ answer }}\n\nويسعدنا "
+                "تواصلك معنا لأي استفسار.",
+                "Your request {{ reference }} about your data",
+                "We have studied your request {{ reference }} about your personal "
+                "data, and we cannot carry it out, for this reason:\n\n"
+                "{{ answer }}\n\nPlease contact us with any question.",
+            ),
+        ),
+        _event(
             "deadline_reminder",
             _("Decision deadline reminder (staff)"),
             _CASE

@@ -70,6 +70,14 @@ SAMPLES: dict[str, dict] = {
         "reference": "CMP-000012",
         "resolution": "اعتذرنا عن التأخير وسُلّمت السلة.",
     },
+    "data_request_answered": {
+        "reference": "DR-000007",
+        "answer": "صُحّح تاريخ ميلادك في سجلك.",
+    },
+    "data_request_refused": {
+        "reference": "DR-000008",
+        "answer": "نحتفظ بسجل المساعدات المصروفة لك مدة تحددها الجهة المشرفة.",
+    },
     "deadline_reminder": CASE
     | {"staff_name": "نورة السبيعي", "due_on": "2025-03-20", "days_left": 2},
 }

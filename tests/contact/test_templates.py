@@ -42,6 +42,13 @@ NEW_EVENTS = {
     "deadline_reminder",
     "inquiry_overdue",
     "policy_review_due",
+    # Issue 8 (P-COMPLAINTS).
+    "feedback_acknowledged",
+    "feedback_answered",
+    "complaint_reopened",
+    "dispute_outcome",
+    "complaint_satisfaction",
+    "feedback_escalated",
 }
 
 

@@ -39,6 +39,7 @@ from tests.contact import (
 )
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
+from tests.feedback import matrix_feedback
 from tests.portal import matrix_portal
 from tests.portal.helpers import sign_in_as
 
@@ -398,6 +399,9 @@ ROUTES += matrix_templates.routes(Route)
 ROUTES += matrix_contact.routes(Route)
 ROUTES += matrix_letters.routes(Route)
 ROUTES += matrix_outbox.routes(Route)
+
+# Issue 8: complaints, suggestions, disputes and improvement actions.
+ROUTES += matrix_feedback.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -6,7 +6,15 @@ anonymous visitor, staff, a beneficiary of another association and another
 beneficiary of the same association.
 """
 
-PUBLIC = {"portal:home"}
+PUBLIC = {
+    "portal:home",
+    # Issue 8 (P-COMPLAINTS, P-IMPROVE): anyone may send; the sender's page is
+    # opened by the signed link we send them (tests/feedback/test_public.py).
+    "portal:feedback",
+    "portal:feedback_sent",
+    "portal:feedback_status",
+    "portal:you_said_we_did",
+}
 
 
 def routes(PortalRoute) -> list:

@@ -337,9 +337,11 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
         create_demo_beneficiaries(org, count=beneficiaries) for org in organizations
     )
     from mustafid.contact.demo import create_demo_contacts
+    from mustafid.feedback.demo import create_demo_feedback
 
     for org in organizations:
         create_demo_contacts(org)
+        create_demo_feedback(org)
     return DemoSummary(
         organizations=organizations, logins=logins, beneficiaries_created=created
     )

@@ -2,6 +2,9 @@
 past the resolution target an item goes to the executive manager; past the
 board's target, to the board (listed for it, the managers and auditors told).
 
+Resolved items the sender did not reopen within FEEDBACK_REOPEN_DAYS are
+closed by the same job.
+
 Idempotent: an Escalation row is unique per (item, round, level), so a second
 run in the same hour raises and tells nothing twice. The staff member an item
 is about is never told of it (P-EVALCULTURE).
@@ -9,8 +12,10 @@ is about is never told of it (P-EVALCULTURE).
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from mustafid.contact.outbox import queue_message
@@ -24,6 +29,7 @@ from mustafid.feedback.models import (
     FeedbackEvent,
     FeedbackItem,
     Level,
+    Status,
 )
 
 # Who hears of an item raised to each level.
@@ -34,13 +40,31 @@ TOLD = {
 
 
 def escalate_all(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Raise the overdue items of every active association; counts by slug."""
+    """Raise the overdue items of every active association, and close what was
+    resolved and not reopened in time; items raised, by slug."""
     now = now or timezone.now()
     counts = {}
     for organization in Organization.objects.filter(is_active=True).order_by("pk"):
         with scope(organization=organization):
             counts[organization.slug] = escalate_due(organization, now)
+            close_settled(organization, now)
     return counts
+
+
+def close_settled(organization: Organization, now: datetime.datetime) -> int:
+    """Resolved items whose reopening window passed are closed (the complaint's
+    sender then gets the satisfaction question); how many."""
+    from mustafid.feedback.services import close
+
+    window = datetime.timedelta(days=settings.FEEDBACK_REOPEN_DAYS)
+    items = FeedbackItem.objects.filter(
+        organization=organization,
+        status=Status.RESOLVED,
+        resolved_at__lt=now - window,
+    ).order_by("resolved_at", "id")
+    for item in items:
+        close(actor=None, item=item, note=_("Closed: not reopened in time."))
+    return len(items)
 
 
 def level_due(item: FeedbackItem, now: datetime.datetime) -> int:

@@ -64,7 +64,11 @@ def figures_page(request):
         "open": figures.open_by_age(visible, now),
         "period": figures.period_figures(in_period),
         "by_kind": [
-            {"label": kinds.get(row["kind"], row["kind"]), "count": row["count"]}
+            {
+                "label": kinds.get(row["kind"], row["kind"]),
+                "count": row["count"],
+                "kind": row["kind"],
+            }
             for row in figures.counts_by(in_period, "kind")
         ],
         "by_category": _labelled(

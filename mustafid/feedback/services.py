@@ -457,7 +457,15 @@ def close(*, actor, item: FeedbackItem, note: str = "", request=None):
     item.save()
     if item.is_complaint:
         _tell_sender(item, "complaint_satisfaction", link=sender_link(item))
-    _audit(item, actor, {"status": [before, item.status], "note": note}, request)
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        organization=item.organization,
+        obj=item,
+        changes={"status": [before, item.status], "note": note},
+        request=request,
+        actor_label="" if actor else "scheduler",
+    )
     return item
 
 

@@ -21,7 +21,7 @@ from mustafid.feedback import services
 from mustafid.feedback.defaults import ensure_defaults
 from mustafid.feedback.forms import PublicFeedbackForm, SatisfactionForm, TextForm
 from mustafid.feedback.improvements import ImprovementAction
-from mustafid.feedback.models import Sender
+from mustafid.feedback.models import FeedbackItem, Sender
 from mustafid.portal.session import public_page
 
 SENT_KEY = "feedback_sent"
@@ -88,9 +88,23 @@ def feedback_form(request):
     return TemplateResponse(
         request,
         "feedback/public_form.html",
-        {"form": form, "organization": organization},
+        {
+            "form": form,
+            "organization": organization,
+            "own_items": _own_items(beneficiary),
+        },
         status=status,
     )
+
+
+def _own_items(beneficiary) -> list:
+    """A signed-in beneficiary's own messages, each with its page's token."""
+    if beneficiary is None:
+        return []
+    items = FeedbackItem.objects.filter(beneficiary=beneficiary).order_by(
+        "-received_at", "-id"
+    )[:20]
+    return [(item, services.sender_token(item)) for item in items]
 
 
 @require_GET

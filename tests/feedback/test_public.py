@@ -175,3 +175,15 @@ def test_the_confirmation_page_without_a_message_goes_back_to_the_form(client, o
     response = client.get(reverse("portal:feedback_sent", args=[org.slug]))
     assert response.status_code == 302
     assert response["Location"] == form_url(org)
+
+
+def test_a_signed_in_beneficiary_finds_their_own_messages_to_follow(client, org):
+    with scope(organization=org):
+        person, neighbour = BeneficiaryFactory.create_batch(2, organization=org)
+    mine = make_item(org, sender="beneficiary", beneficiary=person)
+    theirs = make_item(org, sender="beneficiary", beneficiary=neighbour)
+    sign_in_as(client, person)
+    page = text(client.get(form_url(org)))
+    assert mine.reference in page
+    assert theirs.reference not in page
+    assert status_url(mine).split("/t/")[0] in page

@@ -135,3 +135,24 @@ def test_the_scheduler_runs_the_escalation_job():
     job = JOBS["feedback_escalations"]
     assert job.task == "mustafid.feedback.tasks.escalate_feedback_task"
     assert job.every == datetime.timedelta(hours=1)
+
+
+def test_a_resolution_not_reopened_in_time_is_closed_and_rated(org, members, settings):
+    """The sender had FEEDBACK_REOPEN_DAYS to reopen; then the job closes the
+    complaint and asks the one question (item 4), once."""
+    settings.FEEDBACK_REOPEN_DAYS = 14
+    with time_machine.travel(THURSDAY, tick=False):
+        item = make_item(org)
+        step(
+            org,
+            services.resolve,
+            actor=members[Role.RECEPTION],
+            item=item,
+            resolution="تم.",
+        )
+    escalation.escalate_all(THURSDAY + datetime.timedelta(days=13))
+    assert reload(item).status == "resolved"
+    escalation.escalate_all(THURSDAY + datetime.timedelta(days=15))
+    escalation.escalate_all(THURSDAY + datetime.timedelta(days=16))
+    assert reload(item).status == "closed"
+    assert len(messages(org, "complaint_satisfaction")) == 1

@@ -13,7 +13,7 @@ from mustafid.contact.models import Channel
 from mustafid.contact.services import phone_channel
 from mustafid.core.models import Membership, Organization
 from mustafid.core.roles import Role
-from mustafid.feedback import services
+from mustafid.feedback import receiving, services
 from mustafid.feedback.defaults import ensure_defaults
 from mustafid.feedback.improvements import ActionStatus, ImprovementAction
 from mustafid.feedback.models import FeedbackCategory, FeedbackItem
@@ -44,7 +44,7 @@ def create_demo_feedback(org: Organization) -> int:
         now = timezone.now()
         days = datetime.timedelta(days=1)
 
-        rated = services.receive_feedback(
+        rated = receiving.receive_feedback(
             actor=officer,
             organization=org,
             kind="complaint",
@@ -65,7 +65,7 @@ def create_demo_feedback(org: Organization) -> int:
         services.close(actor=officer, item=rated)
         services.record_satisfaction(item=rated, score=4, actor=officer)
 
-        suggestion = services.receive_feedback(
+        suggestion = receiving.receive_feedback(
             actor=None,
             organization=org,
             kind="suggestion",
@@ -95,7 +95,7 @@ def create_demo_feedback(org: Organization) -> int:
         )
         action.items.add(suggestion)
 
-        late = services.receive_feedback(
+        late = receiving.receive_feedback(
             actor=officer,
             organization=org,
             kind="complaint",
@@ -109,7 +109,7 @@ def create_demo_feedback(org: Organization) -> int:
         )
         services.start(actor=officer, item=late)
 
-        services.receive_feedback(
+        receiving.receive_feedback(
             actor=None,
             organization=org,
             kind="compliment",

@@ -10,6 +10,7 @@ from mustafid.contact.outbox import queue_message
 from mustafid.core.models import Membership
 from mustafid.core.phones import normalize_mobile
 from mustafid.core.roles import Perm
+from mustafid.feedback.links import _tell_sender
 from mustafid.feedback.models import (
     DisputeParty,
     DisputeStatement,
@@ -22,7 +23,6 @@ from mustafid.feedback.services import (
     _lock,
     _move,
     _resolve_fields,
-    _tell_sender,
     check_assignee,
 )
 

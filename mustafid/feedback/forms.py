@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from mustafid.cases.models import Case
 from mustafid.catalog.models import Service
 from mustafid.contact.forms import BeneficiaryLookupMixin, StaffChoiceField
 from mustafid.contact.models import Channel
@@ -71,6 +72,9 @@ class FeedbackForm(BeneficiaryLookupMixin, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False
     )
+    case = forms.ModelChoiceField(
+        label=_("Request"), queryset=Case.objects.none(), required=False
+    )
     about_staff = StaffChoiceField(
         label=_("Staff member concerned"),
         queryset=Beneficiary.objects.none(),
@@ -100,6 +104,19 @@ class FeedbackForm(BeneficiaryLookupMixin, forms.Form):
         self.fields["service"].queryset = Service.objects.all()
         self.fields["about_staff"].queryset = _users(staff)
         self._setup_lookup(beneficiary)
+        if beneficiary is not None:
+            self.fields["case"].queryset = beneficiary.cases.select_related(
+                "service"
+            ).order_by("-created_at", "-id")
+            self.fields["case"].label_from_instance = lambda case: (
+                f"{case.number} — {case.service.name}"
+            )
+        else:
+            # A request is chosen from the beneficiary's record.
+            del self.fields["case"]
+            self.fields["about"].choices = [
+                c for c in About.choices if c[0] != About.CASE
+            ]
 
     def clean(self):
         data = self._clean_beneficiary(super().clean())

@@ -1,6 +1,6 @@
-"""Writes for feedback items: receiving, handling, resolving, closing,
-reopening, rating. Each transition is one transaction with its timeline event,
-its audit event and the sender's message (P-COMPLAINTS).
+"""Writes for feedback items: handling, resolving, closing, reopening, rating
+(receiving is in `receiving`). Each transition is one transaction with its
+timeline event, its audit event and the sender's message (P-COMPLAINTS).
 
 new → acknowledged (at once, the reference sent) → in progress → resolved (the
 resolution sent) → closed (the satisfaction question sent); the sender may
@@ -10,37 +10,23 @@ reopen within FEEDBACK_REOPEN_DAYS of the resolution.
 import datetime
 
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mustafid.cases.deadlines import working_days_after
-from mustafid.contact.models import Channel, ChannelKind, Direction
-from mustafid.contact.outbox import queue_message
-from mustafid.contact.services import log_interaction
 from mustafid.core import audit
-from mustafid.core.hijri import to_hijri
 from mustafid.core.models import AuditAction, Membership, Organization
-from mustafid.core.phones import normalize_mobile
 from mustafid.core.roles import Perm
-from mustafid.feedback.defaults import target_for
+from mustafid.feedback.links import _tell_sender, sender_link
 from mustafid.feedback.models import (
-    COMPLAINT_KINDS,
-    REFERENCE_PREFIX,
     About,
-    FeedbackAttachment,
-    FeedbackCounter,
     FeedbackEvent,
     FeedbackItem,
     Kind,
     Level,
-    Sender,
     Status,
 )
+from mustafid.feedback.targets import due_times
 
 
 class FeedbackRefused(Exception):
@@ -58,94 +44,6 @@ TRANSITIONS = {
     (Status.RESOLVED, Status.IN_PROGRESS),  # reopened
     (Status.CLOSED, Status.IN_PROGRESS),  # reopened
 }
-LINK_SALT = "mustafid.feedback.sender"
-
-
-# --- Targets on the Saudi working-day clock ----------------------------------
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-
-
-def due_times(organization: Organization, start: datetime.datetime, priority: str):
-    """(acknowledge by, resolve by, raise to the board after) from `start`."""
-    target = target_for(organization, priority)
-    day = timezone.localtime(start).date()
-    resolve_on = working_days_after(organization, day, target.resolve_days)
-    return (
-        _end_of(working_days_after(organization, day, target.acknowledge_days)),
-        _end_of(resolve_on),
-        _end_of(working_days_after(organization, resolve_on, target.board_after_days)),
-    )
-
-
-def next_reference(organization: Organization, kind: str, day: datetime.date) -> str:
-    """CMP-1448-000123: one counter per association and Hijri year for every
-    kind, the prefix telling the kind. Call inside a transaction."""
-    year = to_hijri(day).year
-    counter, _created = FeedbackCounter.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number", "updated_at"])
-    return f"{REFERENCE_PREFIX[Kind(kind)]}-{year}-{counter.last_number:06d}"
-
-
-# --- The sender's link and messages ------------------------------------------
-
-
-def sender_token(item: FeedbackItem) -> str:
-    return signing.dumps({"i": item.pk, "o": item.organization_id}, salt=LINK_SALT)
-
-
-def item_for_token(organization: Organization, token: str) -> FeedbackItem | None:
-    """The item the sender's link names, while the link is valid."""
-    try:
-        data = signing.loads(
-            token,
-            salt=LINK_SALT,
-            max_age=datetime.timedelta(days=settings.FEEDBACK_LINK_DAYS),
-        )
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("o") != organization.pk:
-        return None
-    return FeedbackItem.objects.filter(
-        organization=organization, pk=data.get("i")
-    ).first()
-
-
-def sender_link(item: FeedbackItem) -> str:
-    path = reverse(
-        "portal:feedback_status",
-        kwargs={"org_slug": item.organization.slug, "token": sender_token(item)},
-    )
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def can_reach_sender(item: FeedbackItem) -> bool:
-    return bool(item.beneficiary_id or item.sender_mobile or item.sender_email)
-
-
-def _tell_sender(item: FeedbackItem, event: str, **context) -> None:
-    if not can_reach_sender(item):
-        return
-    method, address = "", ""
-    if not item.beneficiary_id:
-        method = "sms" if item.sender_mobile else "email"
-        address = item.sender_mobile or item.sender_email
-    queue_message(
-        organization=item.organization,
-        event=event,
-        context={"reference": item.reference, "kind": item.kind}
-        | {"recipient_name": "" if item.beneficiary_id else item.sender_name}
-        | context,
-        beneficiary=item.beneficiary,
-        method=method,
-        address=address,
-        language=item.language if not item.beneficiary_id else "",
-    )
 
 
 # --- Transitions ---------------------------------------------------------------
@@ -187,45 +85,6 @@ def _lock(item: FeedbackItem) -> FeedbackItem:
     return FeedbackItem.objects.select_for_update().get(pk=item.pk)
 
 
-def _website_channel(organization: Organization) -> Channel:
-    channel = (
-        Channel.objects.filter(organization=organization, kind=ChannelKind.WEBSITE)
-        .order_by("-is_enabled", "position", "id")
-        .first()
-    )
-    if channel is None:
-        position = Channel.objects.filter(organization=organization).count() + 1
-        channel = Channel.objects.create(
-            organization=organization,
-            kind=ChannelKind.WEBSITE,
-            name_ar="الموقع الإلكتروني",
-            name_en="Website",
-            position=position,
-        )
-    return channel
-
-
-def _check_sender(*, sender, beneficiary, name, mobile, email):
-    if sender == Sender.BENEFICIARY:
-        if beneficiary is None:
-            raise FeedbackRefused(_("Choose the beneficiary."))
-        return "", "", ""
-    if sender == Sender.ANONYMOUS:
-        return "", "", ""
-    if sender != Sender.OTHER:
-        raise FeedbackRefused(_("Say who the item is from."))
-    mobile, email = (mobile or "").strip(), (email or "").strip()
-    try:
-        mobile = normalize_mobile(mobile) if mobile else ""
-        if email:
-            validate_email(email)
-    except ValidationError as exc:
-        raise FeedbackRefused(_("Enter a valid mobile number or email.")) from exc
-    if not name.strip():
-        raise FeedbackRefused(_("Write the sender's name, or choose anonymous."))
-    return name.strip(), mobile, email
-
-
 def check_assignee(item: FeedbackItem, user) -> None:
     """P-EVALCULTURE: never the staff member concerned; only those who handle
     such items."""
@@ -245,147 +104,6 @@ def check_assignee(item: FeedbackItem, user) -> None:
     )
     if membership is None or not membership.has_perm(needed):
         raise FeedbackRefused(_("Assign the item to a staff member who handles it."))
-
-
-@transaction.atomic
-def receive_feedback(
-    *,
-    actor,
-    organization: Organization,
-    kind: str,
-    description: str,
-    channel: Channel | None = None,
-    sender: str = Sender.ANONYMOUS,
-    beneficiary=None,
-    sender_name: str = "",
-    sender_mobile: str = "",
-    sender_email: str = "",
-    language: str = "ar",
-    category=None,
-    priority: str = "normal",
-    about: str = About.GENERAL,
-    service=None,
-    case=None,
-    about_staff=None,
-    received_at: datetime.datetime | None = None,
-    attachments: tuple = (),
-    request=None,
-) -> FeedbackItem:
-    """Record an item from any channel and acknowledge it at once: the sender
-    gets the reference. Logged as a contact on the channel."""
-    if kind not in Kind.values:
-        raise FeedbackRefused(_("Choose what kind of item this is."))
-    description = (description or "").strip()
-    if not description:
-        raise FeedbackRefused(_("Describe the complaint, suggestion or remark."))
-    channel = channel or _website_channel(organization)
-    if channel.organization_id != organization.pk:
-        raise FeedbackRefused(_("Choose one of the association's channels."))
-    if category is not None and category.organization_id != organization.pk:
-        raise FeedbackRefused(_("Choose one of the association's categories."))
-    name, mobile, email = _check_sender(
-        sender=sender,
-        beneficiary=beneficiary,
-        name=sender_name,
-        mobile=sender_mobile,
-        email=sender_email,
-    )
-    if about == About.STAFF and about_staff is None:
-        raise FeedbackRefused(_("Choose the staff member concerned."))
-    if about == About.CASE and case is None:
-        raise FeedbackRefused(_("Choose the request concerned."))
-    if about == About.SERVICE and service is None:
-        raise FeedbackRefused(_("Choose the service concerned."))
-    if (
-        case is not None
-        and beneficiary is not None
-        and case.beneficiary_id != (beneficiary.pk)
-    ):
-        raise FeedbackRefused(_("This request belongs to another beneficiary."))
-    now = timezone.now()
-    received_at = received_at or now
-    ack_due, resolve_due, board_due = due_times(organization, received_at, priority)
-    item = FeedbackItem.objects.create(
-        organization=organization,
-        reference=next_reference(organization, kind, timezone.localdate(received_at)),
-        kind=kind,
-        category=category,
-        channel=channel,
-        priority=priority,
-        received_at=received_at,
-        sender=sender,
-        beneficiary=beneficiary if sender == Sender.BENEFICIARY else None,
-        sender_name=name,
-        sender_mobile=mobile,
-        sender_email=email,
-        language=language if language in ("ar", "en") else "ar",
-        about=about,
-        service=service if about == About.SERVICE else None,
-        case=case if about == About.CASE else None,
-        about_staff=about_staff if about == About.STAFF else None,
-        description=description,
-        acknowledge_due_at=ack_due,
-        resolve_due_at=resolve_due,
-        board_due_at=board_due,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    FeedbackEvent.objects.create(
-        organization=organization,
-        item=item,
-        to_status=Status.NEW,
-        actor=item.created_by,
-    )
-    for upload in attachments:
-        FeedbackAttachment.objects.create(
-            organization=organization,
-            item=item,
-            file=upload,
-            content_type=upload.checked_kind.mime,
-        )
-    audit.record(
-        AuditAction.CREATE,
-        actor=actor,
-        organization=organization,
-        obj=item,
-        changes={
-            "reference": item.reference,
-            "kind": kind,
-            "channel": channel.pk,
-            "about": about,
-            "priority": priority,
-        },
-        request=request,
-        actor_label="" if actor else "website",
-    )
-    if sender != Sender.ANONYMOUS:
-        item.interaction = log_interaction(
-            actor=actor,
-            organization=organization,
-            channel=channel,
-            direction=Direction.INCOMING,
-            beneficiary=item.beneficiary,
-            contact_name=name,
-            contact_phone=mobile,
-            subject=_("%(kind)s %(reference)s")
-            % {"kind": item.get_kind_display(), "reference": item.reference},
-            occurred_at=received_at,
-            request=request,
-        )
-    _acknowledge(item, now)
-    return item
-
-
-def _acknowledge(item: FeedbackItem, now: datetime.datetime) -> None:
-    """The automatic acknowledgement: the reference goes to the sender."""
-    _move(item, Status.ACKNOWLEDGED, actor=None)
-    item.acknowledged_at = now
-    item.save()
-    event = (
-        "complaint_acknowledged"
-        if item.kind in COMPLAINT_KINDS
-        else "feedback_acknowledged"
-    )
-    _tell_sender(item, event, link=sender_link(item))
 
 
 @transaction.atomic

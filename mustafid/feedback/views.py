@@ -21,7 +21,7 @@ from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
 from mustafid.core.tenancy import get_for_org
 from mustafid.core.uploads import serve_private
-from mustafid.feedback import disputes, services
+from mustafid.feedback import disputes, receiving, services
 from mustafid.feedback.defaults import ensure_defaults
 from mustafid.feedback.forms import (
     AssignForm,
@@ -94,7 +94,7 @@ def item_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = services.receive_feedback(
+            item = receiving.receive_feedback(
                 actor=request.user,
                 organization=request.organization,
                 kind=data["kind"],
@@ -108,6 +108,7 @@ def item_create(request):
                 priority=data["priority"],
                 about=data["about"],
                 service=data["service"],
+                case=data.get("case"),
                 about_staff=data["about_staff"],
                 description=data["description"],
                 received_at=data["received_at"],

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mustafid.core.audit import client_ip
 from mustafid.core.ratelimit import allow
-from mustafid.feedback import services
+from mustafid.feedback import links, receiving, services
 from mustafid.feedback.defaults import ensure_defaults
 from mustafid.feedback.forms import PublicFeedbackForm, SatisfactionForm, TextForm
 from mustafid.feedback.improvements import ImprovementAction
@@ -61,7 +61,7 @@ def feedback_form(request):
             else:
                 sender = Sender.OTHER
             try:
-                item = services.receive_feedback(
+                item = receiving.receive_feedback(
                     actor=None,
                     organization=organization,
                     kind=data["kind"],
@@ -81,8 +81,8 @@ def feedback_form(request):
                 request.session[SENT_KEY] = {
                     "reference": item.reference,
                     "kind": item.kind,
-                    "reply": services.can_reach_sender(item),
-                    "token": services.sender_token(item),
+                    "reply": links.can_reach_sender(item),
+                    "token": links.sender_token(item),
                 }
                 return redirect("portal:feedback_sent", org_slug=organization.slug)
     return TemplateResponse(
@@ -104,7 +104,7 @@ def _own_items(beneficiary) -> list:
     items = FeedbackItem.objects.filter(beneficiary=beneficiary).order_by(
         "-received_at", "-id"
     )[:20]
-    return [(item, services.sender_token(item)) for item in items]
+    return [(item, links.sender_token(item)) for item in items]
 
 
 @require_GET
@@ -144,7 +144,7 @@ def _status_page(request, item, token, *, status=200, **forms):
 @public_page
 def feedback_status(request, token: str):
     """The sender's page, opened from the link we sent; no sign-in needed."""
-    item = services.item_for_token(request.portal_org, token)
+    item = links.item_for_token(request.portal_org, token)
     if item is None:
         return TemplateResponse(
             request,

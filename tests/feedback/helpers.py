@@ -4,7 +4,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from mustafid.contact.outbox import OutboxMessage
-from mustafid.feedback import services
+from mustafid.feedback import receiving
 from mustafid.feedback.models import FeedbackItem
 from tests.contact.helpers import phone_channel
 
@@ -27,7 +27,7 @@ def make_item(org, **fields) -> FeedbackItem:
             "sender_mobile": "0551234567",
             "description": "تأخر صرف السلة الغذائية أسبوعين دون إبلاغي.",
         }
-        return services.receive_feedback(**(defaults | fields))
+        return receiving.receive_feedback(**(defaults | fields))
 
 
 def messages(org, event=None) -> list[OutboxMessage]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from mustafid.core.roles import Role
-from mustafid.feedback import services
+from mustafid.feedback import links, services
 from mustafid.feedback.models import FeedbackItem, Sender, Status
 from tests.factories import TINY_PNG, BeneficiaryFactory
 from tests.feedback.helpers import ar, make_item, messages, reload, step
@@ -35,7 +35,7 @@ def status_url(item):
         "portal:feedback_status",
         kwargs={
             "org_slug": item.organization.slug,
-            "token": services.sender_token(item),
+            "token": links.sender_token(item),
         },
     )
 
@@ -156,7 +156,7 @@ def test_a_bad_expired_or_foreign_link_finds_nothing(client, org, other_org, set
     assert client.get(status_url(item) + "x").status_code == 404
     foreign = reverse(
         "portal:feedback_status",
-        kwargs={"org_slug": other_org.slug, "token": services.sender_token(item)},
+        kwargs={"org_slug": other_org.slug, "token": links.sender_token(item)},
     )
     assert client.get(foreign).status_code == 404
     settings.FEEDBACK_LINK_DAYS = 30

@@ -208,3 +208,30 @@ def test_an_improvement_action_from_a_suggestion_is_published(client, client_as,
     assert "أضفنا استقبالًا مسائيًا" in text(public)
     assert item.reference not in text(public)
     assert messages(org, "feedback_acknowledged")
+
+
+def test_a_complaint_about_a_request_is_recorded_from_the_record(client_as, org):
+    from tests.cases.helpers import make_case
+
+    client = client_as(Role.RECEPTION)
+    case = make_case(org)
+    url = reverse("feedback:item_create") + f"?beneficiary={case.beneficiary_id}"
+    response = client.post(
+        url,
+        {
+            "for": case.beneficiary_id,
+            "kind": "complaint",
+            "channel": phone_channel(org).pk,
+            "sender": "beneficiary",
+            "priority": "normal",
+            "about": "case",
+            "case": case.pk,
+            "description": "لم يصلني قرار اللجنة بعد.",
+        },
+    )
+    assert response.status_code == 302
+    with scope(organization=org):
+        assert FeedbackItem.objects.get().case == case
+    # Without a beneficiary there is no request to choose.
+    form = client.get(reverse("feedback:item_create")).context["form"]
+    assert "case" not in form.fields

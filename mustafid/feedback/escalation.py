@@ -152,12 +152,11 @@ def _told(item: FeedbackItem, level: Level) -> list:
     memberships = Membership.objects.filter(
         organization=item.organization, is_active=True, role__in=TOLD[level]
     ).select_related("user")
+    # P-EVALCULTURE: an item about a staff member reaches managers only.
     users = [
         m.user
         for m in memberships
-        if item.about != About.STAFF
-        or m.has_perm(Perm.HANDLE_STAFF_FEEDBACK)
-        or m.role == Role.AUDITOR
+        if item.about != About.STAFF or m.has_perm(Perm.HANDLE_STAFF_FEEDBACK)
     ]
     if item.assigned_to_id and level == Level.MANAGER:
         users.append(item.assigned_to)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.cases.models import Case
@@ -117,6 +118,12 @@ class FeedbackForm(BeneficiaryLookupMixin, forms.Form):
             self.fields["about"].choices = [
                 c for c in About.choices if c[0] != About.CASE
             ]
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data.get("received_at")
+        if received_at and received_at > timezone.now():
+            raise forms.ValidationError(_("The day received cannot be in the future."))
+        return received_at
 
     def clean(self):
         data = self._clean_beneficiary(super().clean())

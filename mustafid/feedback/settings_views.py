@@ -139,7 +139,11 @@ def _action_form(request, instance=None):
         .filter(kind__in=["suggestion", "complaint", "remark", "dispute"])
         .order_by("-received_at")[:200]
     )
-    items = FeedbackItem.objects.filter(pk__in=[i.pk for i in items]).order_by(
+    # An action keeps the items it came from, however old.
+    chosen = (
+        [] if instance is None else list(instance.items.values_list("pk", flat=True))
+    )
+    items = FeedbackItem.objects.filter(pk__in=[i.pk for i in items] + chosen).order_by(
         "-received_at"
     )
     initial = {}

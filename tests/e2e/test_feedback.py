@@ -48,7 +48,12 @@ def test_a_complaint_from_a_phone_is_handled_in_the_back_office(
 
     # The officer takes it in hand and resolves it.
     sign_in(page, live_server.url, officer.username)
+    page.goto(live_server.url + reverse("feedback:item_create"))
+    screenshot(page, "feedback-record-form")
+    assert serious_accessibility_violations(page) == []
     page.get_by_role("link", name=ar("Complaints"), exact=True).click()
+    screenshot(page, "feedback-queue")
+    assert serious_accessibility_violations(page) == []
     page.get_by_role("link", name=item.reference).click()
     screenshot(page, "feedback-item-acknowledged")
     assert serious_accessibility_violations(page) == []

@@ -106,3 +106,14 @@ def test_officers_do_not_see_complaints_about_staff(client_as, about_them):
 def test_the_subject_cannot_take_it_in_hand(org, subject, about_them):
     with pytest.raises(services.FeedbackRefused):
         step(org, services.start, actor=subject, item=about_them)
+
+
+def test_auditors_are_not_told_of_complaints_about_staff(org, members, about_them):
+    """P-EVALCULTURE: raised to the board, it reaches managers only."""
+    from tests.feedback.helpers import messages
+
+    escalation.escalate_all()
+    escalation.escalate_all()
+    told = {m.staff for m in messages(org, "feedback_escalated")}
+    assert members[Role.AUDITOR] not in told
+    assert members[Role.MANAGER] in told

@@ -235,3 +235,35 @@ def test_a_complaint_about_a_request_is_recorded_from_the_record(client_as, org)
     # Without a beneficiary there is no request to choose.
     form = client.get(reverse("feedback:item_create")).context["form"]
     assert "case" not in form.fields
+
+
+def test_a_letter_received_earlier_counts_from_that_day_but_not_the_future(
+    client_as, org
+):
+    client = client_as(Role.RECEPTION)
+    data = {
+        "kind": "complaint",
+        "channel": phone_channel(org).pk,
+        "sender": "anonymous",
+        "priority": "normal",
+        "about": "general",
+        "description": "رسالة ورقية.",
+    }
+    future = (timezone.localtime() + datetime.timedelta(days=2)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    response = client.post(
+        reverse("feedback:item_create"), data | {"received_at": future}
+    )
+    assert response.status_code == 400
+    earlier = (timezone.localtime() - datetime.timedelta(days=10)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    response = client.post(
+        reverse("feedback:item_create"), data | {"received_at": earlier}
+    )
+    assert response.status_code == 302
+    with scope(organization=org):
+        item = FeedbackItem.objects.get()
+    # Acknowledged today, past its one-day target: the figures show it late.
+    assert item.acknowledged_at > item.acknowledge_due_at

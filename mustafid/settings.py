@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mustafid.catalog",
     "mustafid.cases",
     "mustafid.eligibility",
+    "mustafid.feedback",
     "mustafid.portal",
 ]
 
@@ -196,6 +197,13 @@ RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
 # SMS and WhatsApp wait for the morning: (start hour, end hour), Riyadh time.
 QUIET_HOURS = tuple(int(h) for h in env("QUIET_HOURS", "22-7").split("-"))
+
+# P-COMPLAINTS: the public feedback form takes this many items per address per
+# hour; the sender may reopen a resolved item for this many days; the
+# satisfaction link stays valid this many days.
+FEEDBACK_FORM_LIMIT = int(env("FEEDBACK_FORM_LIMIT", "5"))
+FEEDBACK_REOPEN_DAYS = int(env("FEEDBACK_REOPEN_DAYS", "14"))
+FEEDBACK_LINK_DAYS = int(env("FEEDBACK_LINK_DAYS", "30"))
 
 # Served by WhiteNoise; in DEBUG straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG

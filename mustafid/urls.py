@@ -13,6 +13,7 @@ urlpatterns = [
     path("contact/outbox/", include("mustafid.contact.outbox_urls")),
     path("contact/", include("mustafid.contact.urls")),
     path("data-requests/", include("mustafid.portal.data_request_urls")),
+    path("feedback/", include("mustafid.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("association/portal/", include("mustafid.portal.staff_urls")),
     # Last: an association's public pages and portal (P-TRANSPARENCY, P-EONLINE).

@@ -39,6 +39,7 @@ from tests.contact import (
 )
 from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
+from tests.feedback import matrix_feedback
 from tests.portal import matrix_data_requests, matrix_portal, matrix_staff
 from tests.portal.helpers import sign_in_as
 
@@ -403,6 +404,8 @@ ROUTES += matrix_outbox.routes(Route)
 ROUTES += matrix_staff.routes(Route)
 # Issue 7: the staff's queue of beneficiaries' data requests (P-PRIVACY).
 ROUTES += matrix_data_requests.routes(Route)
+# Issue 8: complaints, suggestions, disputes and improvement actions.
+ROUTES += matrix_feedback.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -381,9 +381,11 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
         create_demo_beneficiaries(org, count=beneficiaries) for org in organizations
     )
     from mustafid.contact.demo import create_demo_contacts
+    from mustafid.feedback.demo import create_demo_feedback
 
     for org in organizations:
         create_demo_contacts(org)
+        create_demo_feedback(org)
     portal_logins = [create_portal_beneficiary(org) for org in organizations]
     return DemoSummary(
         organizations=organizations,

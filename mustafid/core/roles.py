@@ -77,6 +77,19 @@ class Perm(StrEnum):
     # P-PRIVACY (issue 7): answer beneficiaries' requests about their own data
     # (correction, deletion, a copy) sent from the portal.
     HANDLE_DATA_REQUESTS = "handle_data_requests"
+    # P-COMPLAINTS, P-IMPROVE, P-EVALCULTURE (issue 8): handle complaints,
+    # suggestions, compliments and remarks; handle those about a staff member
+    # (managers only: evaluation is a tool for improvement, not defamation);
+    # decide disputes (seed 004: "by the approved rules", the designated
+    # authority); see the figures; see what was raised to the board; set the
+    # categories and targets; run the improvement actions ("you said, we did").
+    HANDLE_FEEDBACK = "handle_feedback"
+    HANDLE_STAFF_FEEDBACK = "handle_staff_feedback"
+    DECIDE_DISPUTES = "decide_disputes"
+    VIEW_FEEDBACK_FIGURES = "view_feedback_figures"
+    VIEW_BOARD_FEEDBACK = "view_board_feedback"
+    MANAGE_FEEDBACK_SETTINGS = "manage_feedback_settings"
+    MANAGE_IMPROVEMENTS = "manage_improvements"
 
 
 _STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
@@ -105,6 +118,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.VIEW_OUTBOX, Perm.RESEND_MESSAGES}
         # P-PRIVACY: the front desk receives data requests like any other.
         | {Perm.HANDLE_DATA_REQUESTS}
+        # P-COMPLAINTS: the beneficiary relations officer is the first level.
+        | {Perm.HANDLE_FEEDBACK}
     ),
     Role.RESEARCHER: frozenset(
         _CASEWORK
@@ -149,6 +164,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         # What the public reads about the association is the manager's word.
         | {Perm.MANAGE_PORTAL}
         | {Perm.HANDLE_DATA_REQUESTS}
+        # P-COMPLAINTS: the executive manager is the second level, the
+        # designated authority for disputes, and takes items to the board.
+        | {Perm.HANDLE_FEEDBACK, Perm.HANDLE_STAFF_FEEDBACK, Perm.DECIDE_DISPUTES}
+        | {Perm.VIEW_FEEDBACK_FIGURES, Perm.VIEW_BOARD_FEEDBACK}
+        | {Perm.MANAGE_FEEDBACK_SETTINGS, Perm.MANAGE_IMPROVEMENTS}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(
@@ -156,6 +176,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | _OVERSIGHT
         | _CASES
         | {Perm.EXPORT_BENEFICIARIES, Perm.VIEW_COMMITTEE, Perm.VIEW_OUTBOX}
+        | {Perm.VIEW_FEEDBACK_FIGURES, Perm.VIEW_BOARD_FEEDBACK}
     ),
     # A policy decision on an identity number is the manager's, not the admin's;
     # so are checking, researching, deciding and delivering a beneficiary's request.
@@ -172,6 +193,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.VOTE,
         Perm.OVERRIDE_ELIGIBILITY,
         Perm.REVIEW_ELIGIBILITY,
+        # Complaints are handled by relations officers and the manager; the
+        # admin keeps the categories, targets and figures (P-EVALCULTURE).
+        Perm.HANDLE_FEEDBACK,
+        Perm.HANDLE_STAFF_FEEDBACK,
+        Perm.DECIDE_DISPUTES,
+        Perm.VIEW_BOARD_FEEDBACK,
+        Perm.MANAGE_IMPROVEMENTS,
     },
 }
 

@@ -53,6 +53,11 @@ JOBS = {
     "inquiry_reminders": Job(
         "mustafid.contact.tasks.inquiry_reminders_task", at=datetime.time(8, 0)
     ),
+    # P-COMPLAINTS: items past their targets raised to the manager, the board.
+    "feedback_escalations": Job(
+        "mustafid.feedback.tasks.escalate_feedback_task",
+        every=datetime.timedelta(hours=1),
+    ),
     # P-REVIEW: the yearly review of the approved policy.
     "policy_review": Job(
         "mustafid.contact.tasks.policy_review_task", at=datetime.time(9, 0)

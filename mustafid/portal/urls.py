@@ -5,6 +5,7 @@ from django.urls import path
 from mustafid.portal import (
     account_views,
     apply_views,
+    feedback_views,
     my_data_views,
     track_views,
     views,
@@ -59,4 +60,14 @@ urlpatterns = [
         name="withdraw_consent",
     ),
     path("my/documents/<int:pk>/", my_data_views.my_document, name="my_document"),
+    # P-COMPLAINTS, P-IMPROVE (issue 8): anyone may send; the sender follows
+    # it by the link we send them.
+    path("feedback/", feedback_views.feedback_form, name="feedback"),
+    path("feedback/sent/", feedback_views.feedback_sent, name="feedback_sent"),
+    path(
+        "feedback/t/<str:token>/",
+        feedback_views.feedback_status,
+        name="feedback_status",
+    ),
+    path("you-said-we-did/", feedback_views.you_said_we_did, name="you_said_we_did"),
 ]

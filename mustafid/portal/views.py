@@ -96,7 +96,16 @@ def policy(request):
 @require_GET
 @public_page
 def complain(request):
-    return _page(request, "portal/complain.html", {"channels": _channels()})
+    from mustafid.feedback.choices import Priority
+    from mustafid.feedback.defaults import target_for
+
+    # P-TRANSPARENCY: the answer time promised is the normal priority's target.
+    target = target_for(request.portal_org, Priority.NORMAL)
+    return _page(
+        request,
+        "portal/complain.html",
+        {"channels": _channels(), "complaint_days": target.resolve_days},
+    )
 
 
 @require_GET

@@ -188,6 +188,15 @@ def _tab_context(request, beneficiary, tab):
                 request.GET.get("page")
             )
         }
+    if tab == "complaints":
+        # P-COMPLAINTS; P-EVALCULTURE: never an item about the reader.
+        from mustafid.feedback.models import FeedbackItem
+
+        return {
+            "feedback_items": FeedbackItem.objects.visible_to(request.membership)
+            .filter(beneficiary=beneficiary)
+            .order_by("-received_at", "-id")[:100]
+        }
     if tab == "audit" and request.membership.has_perm(Perm.VIEW_AUDIT):
         return {
             "events": AuditEvent.objects.filter(

@@ -45,6 +45,13 @@ NEW_EVENTS = {
     # Issue 7: the answer to a beneficiary's data request (P-PRIVACY).
     "data_request_answered",
     "data_request_refused",
+    # Issue 8 (P-COMPLAINTS).
+    "feedback_acknowledged",
+    "feedback_answered",
+    "complaint_reopened",
+    "dispute_outcome",
+    "complaint_satisfaction",
+    "feedback_escalated",
 }
 
 

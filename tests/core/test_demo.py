@@ -17,6 +17,7 @@ from mustafid.core import demo
 from mustafid.core.models import Membership, Organization
 from mustafid.core.roles import Role
 from mustafid.core.saudi_ids import is_valid_id
+from mustafid.feedback.models import FeedbackItem, ImprovementAction
 from mustafid.governance.models import PolicyVersion, StaffTool
 from mustafid.registry import demo_names
 from mustafid.registry.models import Beneficiary, IdentityType
@@ -65,6 +66,8 @@ def _row_counts() -> dict[str, int]:
                 Inquiry,
                 Interaction,
                 OutboxMessage,
+                FeedbackItem,
+                ImprovementAction,
             )
         }
 
@@ -220,8 +223,15 @@ def test_loading_the_demo_twice_adds_nothing():
         # P-INFO, P-RECEIVE: one inquiry answered (its reply queued), one waiting,
         # one overdue; a logged call and each inquiry's contacts.
         "Inquiry": 5 * 3,
-        "Interaction": 5 * 5,
-        "OutboxMessage": 5 * 1,
+        # Issue 8 adds the contacts of three feedback items.
+        "Interaction": 5 * (5 + 3),
+        # P-COMPLAINTS: acknowledgements, the resolution, the answer to the
+        # suggestion and the satisfaction question.
+        "OutboxMessage": 5 * (1 + 6),
+        # P-COMPLAINTS, P-IMPROVE: a rated complaint, an answered suggestion and
+        # its published improvement action, a late complaint, a compliment.
+        "FeedbackItem": 5 * 4,
+        "ImprovementAction": 5 * 1,
     }
     assert people == sorted(
         (b.organization.slug, b.identity_number, b.full_name, b.mobile)

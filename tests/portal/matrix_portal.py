@@ -41,6 +41,16 @@ def _document(beneficiary) -> dict:
         return {"pk": DocumentFactory(organization=org, beneficiary=beneficiary).pk}
 
 
+PUBLIC |= {
+    # Issue 8 (P-COMPLAINTS, P-IMPROVE): anyone may send; the sender's page is
+    # opened by the signed link we send them (tests/feedback/test_public.py).
+    "portal:feedback",
+    "portal:feedback_sent",
+    "portal:feedback_status",
+    "portal:you_said_we_did",
+}
+
+
 def routes(PortalRoute) -> list:
     """PortalRoute(name, method="get", kwargs=None, ok_status=(200,)).
 

@@ -74,6 +74,14 @@ _CALL_AR = "{% if association_phone %}\nللاستفسار: {{ association_phone
 _CALL_EN = "{% if association_phone %}\nQuestions: {{ association_phone }}{% endif %}"
 
 
+# The sender's page of a feedback item (status, reopen, the satisfaction question).
+_FOLLOW = _("link to follow the item")
+_LINK_AR = "{% if link %}\nللمتابعة: {{ link }}{% endif %}"
+_LINK_EN = "{% if link %}\nFollow it: {{ link }}{% endif %}"
+_REOPEN_AR = "{% if link %}\nلإعادة فتحها: {{ link }}{% endif %}"
+_REOPEN_EN = "{% if link %}\nTo reopen it: {{ link }}{% endif %}"
+
+
 def _long(subject_ar, body_ar, subject_en, body_en):
     return (
         subject_ar,
@@ -505,18 +513,19 @@ EVENTS: dict[str, Event] = {
         _event(
             "complaint_acknowledged",
             _("Complaint received"),
-            {"reference": _("complaint reference")},
+            {"reference": _("complaint reference"), "link": _FOLLOW},
             "{{ beneficiary_name }}، تسلمنا شكواك رقم {{ reference }}، وسنعمل "
-            "على معالجتها وإبلاغك بالنتيجة." + _CALL_AR,
+            "على معالجتها وإبلاغك بالنتيجة." + _LINK_AR,
             "{{ beneficiary_name }}, we received your complaint {{ reference }}. "
-            "We will deal with it and tell you the outcome." + _CALL_EN,
+            "We will deal with it and tell you the outcome." + _LINK_EN,
             _long(
                 "تسلمنا شكواك رقم {{ reference }}",
                 "نشكر لك ملاحظتك، ونفيدك بأننا تسلمنا شكواك رقم {{ reference }}، "
-                "وسنعمل على معالجتها وإبلاغك بالنتيجة.",
+                "وسنعمل على معالجتها وإبلاغك بالنتيجة." + _LINK_AR,
                 "We received your complaint {{ reference }}",
                 "Thank you for telling us. We have received your complaint "
-                "{{ reference }}; we will deal with it and tell you the outcome.",
+                "{{ reference }}; we will deal with it and tell you the outcome."
+                + _LINK_EN,
             ),
         ),
         _event(
@@ -525,20 +534,21 @@ EVENTS: dict[str, Event] = {
             {
                 "reference": _("complaint reference"),
                 "resolution": _("what was done"),
+                "link": _FOLLOW,
             },
             "{{ beneficiary_name }}، عولجت شكواك رقم {{ reference }}:\n"
-            "{{ resolution }}\nشكرًا لملاحظتك." + _CALL_AR,
+            "{{ resolution }}\nشكرًا لملاحظتك." + _REOPEN_AR,
             "{{ beneficiary_name }}, your complaint {{ reference }} was resolved:\n"
-            "{{ resolution }}\nThank you for telling us." + _CALL_EN,
+            "{{ resolution }}\nThank you for telling us." + _REOPEN_EN,
             _long(
                 "معالجة شكواك رقم {{ reference }}",
                 "نشكر لك ملاحظتك، ونفيدك بأنه تمت معالجة شكواك رقم {{ reference }} "
                 "على النحو التالي:\n\n{{ resolution }}\n\nوإن بقي لديك ما يحتاج إلى "
-                "متابعة فيسعدنا تواصلك معنا.",
+                "متابعة فيسعدنا تواصلك معنا." + _REOPEN_AR,
                 "Your complaint {{ reference }} was resolved",
                 "Thank you for telling us. Your complaint {{ reference }} was "
                 "resolved as follows:\n\n{{ resolution }}\n\nIf anything still needs "
-                "attention, please contact us.",
+                "attention, please contact us." + _REOPEN_EN,
             ),
         ),
         _event(
@@ -583,6 +593,118 @@ EVENTS: dict[str, Event] = {
                 "data, and we cannot carry it out, for this reason:\n\n"
                 "{{ answer }}\n\nPlease contact us with any question.",
             ),
+        ),
+        _event(
+            "feedback_acknowledged",
+            _("Suggestion, compliment or remark received"),
+            {"reference": _("reference"), "link": _FOLLOW},
+            "{{ beneficiary_name }}، شكرًا لتواصلك مع {{ association_name }}. "
+            "تسلمنا ملاحظتك رقم {{ reference }}." + _LINK_AR,
+            "{{ beneficiary_name }}, thank you for writing to {{ association_name }}."
+            " We received your message {{ reference }}." + _LINK_EN,
+            _long(
+                "تسلمنا ملاحظتك رقم {{ reference }}",
+                "نشكر لك تواصلك معنا، ونفيدك بأننا تسلمنا ملاحظتك رقم "
+                "{{ reference }}، وسنطلع عليها باهتمام." + _LINK_AR,
+                "We received your message {{ reference }}",
+                "Thank you for writing to us. We have received your message "
+                "{{ reference }} and will read it with care." + _LINK_EN,
+            ),
+        ),
+        _event(
+            "feedback_answered",
+            _("Suggestion or remark answered"),
+            {"reference": _("reference"), "resolution": _("what was done")},
+            "{{ beneficiary_name }}، بخصوص ملاحظتك رقم {{ reference }}:\n"
+            "{{ resolution }}\nشكرًا لك." + _CALL_AR,
+            "{{ beneficiary_name }}, about your message {{ reference }}:\n"
+            "{{ resolution }}\nThank you." + _CALL_EN,
+            _long(
+                "بخصوص ملاحظتك رقم {{ reference }}",
+                "نشكر لك ملاحظتك رقم {{ reference }}، ونفيدك بما يلي:\n\n"
+                "{{ resolution }}",
+                "About your message {{ reference }}",
+                "Thank you for your message {{ reference }}. Our answer:\n\n"
+                "{{ resolution }}",
+            ),
+        ),
+        _event(
+            "complaint_reopened",
+            _("Complaint reopened"),
+            {"reference": _("complaint reference"), "due_on": _("answer due on")},
+            "{{ beneficiary_name }}، أعيد فتح شكواك رقم {{ reference }}، وسنبلغك "
+            "بالنتيجة في موعد أقصاه {{ due_on }}." + _CALL_AR,
+            "{{ beneficiary_name }}, your complaint {{ reference }} was reopened. "
+            "We will tell you the outcome by {{ due_on }}." + _CALL_EN,
+            _long(
+                "أعيد فتح شكواك رقم {{ reference }}",
+                "نفيدك بأنه أعيد فتح شكواك رقم {{ reference }} لمتابعتها، وسنبلغك "
+                "بالنتيجة في موعد أقصاه {{ due_on }}.",
+                "Your complaint {{ reference }} was reopened",
+                "Your complaint {{ reference }} was reopened for further handling. "
+                "We will tell you the outcome by {{ due_on }}.",
+            ),
+        ),
+        _event(
+            "dispute_outcome",
+            _("Dispute decided"),
+            {"reference": _("dispute reference"), "decision": _("the decision")},
+            "{{ beneficiary_name }}، صدر القرار في الخلاف رقم {{ reference }}:\n"
+            "{{ decision }}" + _CALL_AR,
+            "{{ beneficiary_name }}, the decision on dispute {{ reference }}:\n"
+            "{{ decision }}" + _CALL_EN,
+            _long(
+                "القرار في الخلاف رقم {{ reference }}",
+                "نفيدك بأنه بعد الاستماع إلى أطراف الخلاف رقم {{ reference }} صدر "
+                "القرار الآتي وفق الضوابط المعتمدة:\n\n{{ decision }}",
+                "The decision on dispute {{ reference }}",
+                "Having heard the parties to dispute {{ reference }}, the "
+                "association decided as follows, by its approved rules:\n\n"
+                "{{ decision }}",
+            ),
+        ),
+        _event(
+            "complaint_satisfaction",
+            _("Satisfaction with the handling of a complaint"),
+            {"reference": _("complaint reference"), "link": _("answer link")},
+            "{{ beneficiary_name }}، أغلقت شكواك رقم {{ reference }}. ما مدى رضاك "
+            "عن طريقة معالجتها؟ سؤال واحد: {{ link }}",
+            "{{ beneficiary_name }}, your complaint {{ reference }} is closed. How "
+            "satisfied are you with how it was handled? One question: {{ link }}",
+            _long(
+                "ما مدى رضاك عن معالجة شكواك؟",
+                "أغلقت شكواك رقم {{ reference }}. يهمنا أن نعرف مدى رضاك عن طريقة "
+                "معالجتها، بالإجابة عن سؤال واحد عبر الرابط:\n\n{{ link }}",
+                "How satisfied are you with the handling of your complaint?",
+                "Your complaint {{ reference }} is closed. Please tell us how "
+                "satisfied you are with how it was handled; one question:\n\n"
+                "{{ link }}",
+            ),
+        ),
+        _event(
+            "feedback_escalated",
+            _("Complaint past its target raised (staff)"),
+            {
+                "staff_name": _("staff member's name"),
+                "reference": _("complaint reference"),
+                "level": _("raised to"),
+                "due_on": _("resolution due on"),
+            },
+            "{{ staff_name }}، البند رقم {{ reference }} تجاوز موعد المعالجة "
+            "({{ due_on }}) ورُفع إلى: {{ level }}.",
+            "{{ staff_name }}, item {{ reference }} passed its resolution target "
+            "({{ due_on }}) and was raised to: {{ level }}.",
+            (
+                "تصعيد: البند رقم {{ reference }}",
+                "{{ staff_name }}،\n\nالبند رقم {{ reference }} تجاوز موعد "
+                "المعالجة ({{ due_on }}) ورُفع إلى: {{ level }}. نرجو متابعته دون "
+                "تأخير.\n\n{{ association_name }}",
+                "Raised: item {{ reference }}",
+                "{{ staff_name }},\n\nItem {{ reference }} passed its resolution "
+                "target ({{ due_on }}) and was raised to: {{ level }}. Please follow "
+                "it up without delay.\n\n{{ association_name }}",
+            ),
+            for_staff=True,
         ),
         _event(
             "deadline_reminder",

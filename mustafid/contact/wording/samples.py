@@ -78,6 +78,29 @@ SAMPLES: dict[str, dict] = {
         "reference": "DR-000008",
         "answer": "نحتفظ بسجل المساعدات المصروفة لك مدة تحددها الجهة المشرفة.",
     },
+    "feedback_acknowledged": {
+        "reference": "SUG-1448-000031",
+        "link": "https://example.org/safa/feedback/t/Ab3dE/",
+    },
+    "feedback_answered": {
+        "reference": "SUG-1448-000031",
+        "resolution": "أضفنا موعدًا مسائيًا لاستقبال المستفيدين يوم الثلاثاء.",
+    },
+    "complaint_reopened": {"reference": "CMP-1448-000012", "due_on": "2026-12-10"},
+    "dispute_outcome": {
+        "reference": "DSP-1448-000003",
+        "decision": "تُعاد جدولة الدورة للمستفيد دون رسوم إضافية.",
+    },
+    "complaint_satisfaction": {
+        "reference": "CMP-1448-000012",
+        "link": "https://example.org/safa/feedback/t/Ab3dE/",
+    },
+    "feedback_escalated": {
+        "reference": "CMP-1448-000012",
+        "level_ar": "المدير التنفيذي",
+        "level_en": "Executive manager",
+        "due_on": "2026-12-03",
+    },
     "deadline_reminder": CASE
     | {"staff_name": "نورة السبيعي", "due_on": "2025-03-20", "days_left": 2},
 }

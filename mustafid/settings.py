@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mustafid.catalog",
     "mustafid.cases",
     "mustafid.eligibility",
+    "mustafid.surveys",
     "mustafid.portal",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contact/templates/", include("mustafid.contact.template_urls")),
     path("contact/outbox/", include("mustafid.contact.outbox_urls")),
     path("contact/", include("mustafid.contact.urls")),
+    path("surveys/", include("mustafid.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Last: an association's public pages and portal (P-TRANSPARENCY, P-EONLINE).
     path("<slug:org_slug>/", include("mustafid.portal.urls")),

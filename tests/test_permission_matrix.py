@@ -41,6 +41,7 @@ from tests.eligibility import matrix as eligibility_matrix
 from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 from tests.portal import matrix_portal
 from tests.portal.helpers import sign_in_as
+from tests.surveys import matrix_surveys
 
 ALL = frozenset(Role)
 OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
@@ -398,6 +399,9 @@ ROUTES += matrix_templates.routes(Route)
 ROUTES += matrix_contact.routes(Route)
 ROUTES += matrix_letters.routes(Route)
 ROUTES += matrix_outbox.routes(Route)
+
+# Issue 9: satisfaction surveys.
+ROUTES += matrix_surveys.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -188,6 +188,10 @@ def _tab_context(request, beneficiary, tab):
                 request.GET.get("page")
             )
         }
+    if tab == "surveys":
+        from mustafid.surveys.profile import tab_context
+
+        return tab_context(beneficiary)
     if tab == "audit" and request.membership.has_perm(Perm.VIEW_AUDIT):
         return {
             "events": AuditEvent.objects.filter(

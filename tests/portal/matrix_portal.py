@@ -6,7 +6,8 @@ anonymous visitor, staff, a beneficiary of another association and another
 beneficiary of the same association.
 """
 
-PUBLIC = {"portal:home"}
+# The survey link needs no sign-in: its token is the key (tests/surveys).
+PUBLIC = {"portal:home", "portal:survey_answer"}
 
 
 def routes(PortalRoute) -> list:

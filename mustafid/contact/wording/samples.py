@@ -64,6 +64,10 @@ SAMPLES: dict[str, dict] = {
         "link": "https://example.org/s/Ab3dE",
         "expires_on": "2025-04-15",
     },
+    "survey_reminder": {
+        "link": "https://example.org/s/Ab3dE",
+        "expires_on": "2025-04-15",
+    },
     "complaint_acknowledged": {"reference": "CMP-000012"},
     "complaint_resolved": {
         "reference": "CMP-000012",

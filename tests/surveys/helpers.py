@@ -4,7 +4,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from mustafid.surveys import invitations, services, tokens
-from mustafid.surveys.models import Choice, Question, Questionnaire
+from mustafid.surveys.models import Choice, Question
 from tests.factories import BeneficiaryFactory
 
 
@@ -77,7 +77,7 @@ def make_invitation(org, questionnaire=None, beneficiary=None, **kwargs):
 def answer_data(questionnaire, rating=5, nps=9, text="") -> dict:
     q = questions(questionnaire)
     with scope(organization=questionnaire.organization):
-        choice = list(q["single"].choices.all())[0]
+        choice = next(iter(q["single"].choices.all()))
         many = [c.pk for c in q["multiple"].choices.all()][:2]
     data = {
         f"q{q['rating'].pk}": str(rating),
@@ -94,4 +94,6 @@ def answer_data(questionnaire, rating=5, nps=9, text="") -> dict:
 def answer_url(org, token) -> str:
     from django.urls import reverse
 
-    return reverse("portal:survey_answer", kwargs={"org_slug": org.slug, "token": token})
+    return reverse(
+        "portal:survey_answer", kwargs={"org_slug": org.slug, "token": token}
+    )

@@ -338,8 +338,11 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
     )
     from mustafid.contact.demo import create_demo_contacts
 
+    from mustafid.surveys.demo import create_demo_surveys
+
     for org in organizations:
         create_demo_contacts(org)
+        create_demo_surveys(org)
     return DemoSummary(
         organizations=organizations, logins=logins, beneficiaries_created=created
     )

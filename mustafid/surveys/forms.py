@@ -175,8 +175,14 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.questions and not any(
-            data.get(f"q{q.pk}") not in (None, "", []) for q in self.questions
+        # With required questions, their own errors say what is missing.
+        optional_only = not any(q.required for q in self.questions)
+        if (
+            self.questions
+            and optional_only
+            and not any(
+                data.get(f"q{q.pk}") not in (None, "", []) for q in self.questions
+            )
         ):
             raise forms.ValidationError(_("Answer at least one question."))
         return data

@@ -90,16 +90,22 @@ def _report(request):
     return form, indicators.compute(filters, with_staff=with_staff)
 
 
-BAR_SPACE = 240
+BAR_SPACE = 220
+CHART_WIDTH = 320
 
 
 def _bars(ratings: list[tuple[int, int]], *, rtl: bool) -> list[dict]:
-    """Geometry of the ratings chart, drawn from the reading side."""
+    """Geometry of the ratings chart, drawn from the reading side: the score,
+    then its bar, then its count."""
     total = sum(count for _score, count in ratings) or 1
     bars = []
     for row, (score, count) in enumerate(ratings):
         width = round(BAR_SPACE * count / total)
-        x = 300 - 30 - width if rtl else 30
+        if rtl:
+            start = CHART_WIDTH - 30
+            x, label_x, value_x = start - width, CHART_WIDTH - 10, start - width - 6
+        else:
+            x, label_x, value_x = 30, 10, 30 + width + 6
         bars.append(
             {
                 "score": score,
@@ -108,8 +114,10 @@ def _bars(ratings: list[tuple[int, int]], *, rtl: bool) -> list[dict]:
                 "x": x,
                 "y": 6 + row * 24,
                 "text_y": 20 + row * 24,
-                "label_x": 290 if rtl else 10,
-                "value_x": x - 34 if rtl else x + width + 6,
+                "label_x": label_x,
+                "value_x": value_x,
+                # With direction: ltr on the chart, "end" draws to the left.
+                "anchor": "end" if rtl else "start",
             }
         )
     return bars
@@ -120,12 +128,12 @@ def _bars(ratings: list[tuple[int, int]], *, rtl: bool) -> list[dict]:
 def indicator_page(request):
     form, report = _report(request)
     sections = [
-        (_("By service"), report.by_service),
-        (_("By channel"), report.by_channel),
-        (_("By month"), report.by_month),
+        (_("By service"), _("Service"), report.by_service),
+        (_("By channel"), _("Channel"), report.by_channel),
+        (_("By month"), _("Month"), report.by_month),
     ]
     if report.by_staff is not None:
-        sections.append((_("By staff member"), report.by_staff))
+        sections.append((_("By staff member"), _("Staff member"), report.by_staff))
     return TemplateResponse(
         request,
         "surveys/indicators.html",

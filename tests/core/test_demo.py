@@ -20,6 +20,7 @@ from mustafid.core.saudi_ids import is_valid_id
 from mustafid.governance.models import PolicyVersion, StaffTool
 from mustafid.registry import demo_names
 from mustafid.registry.models import Beneficiary, IdentityType
+from mustafid.surveys.models import Invitation, Questionnaire, Response
 
 PASSWORD = "test-demo-pass-1448"
 SLUGS = ("safa", "tiryaq", "tuwaiq", "qalb", "alhasa-prisoners")
@@ -65,6 +66,9 @@ def _row_counts() -> dict[str, int]:
                 Inquiry,
                 Interaction,
                 OutboxMessage,
+                Questionnaire,
+                Invitation,
+                Response,
             )
         }
 
@@ -220,7 +224,12 @@ def test_loading_the_demo_twice_adds_nothing():
         # one overdue; a logged call and each inquiry's contacts.
         "Inquiry": 5 * 3,
         "Interaction": 5 * 5,
-        "OutboxMessage": 5 * 1,
+        # P-SATISFACTION: the default questionnaire, three invitations (each
+        # queues its message), two answered by link and one paper answer.
+        "OutboxMessage": 5 * (1 + 3),
+        "Questionnaire": 5,
+        "Invitation": 5 * 3,
+        "Response": 5 * 3,
     }
     assert people == sorted(
         (b.organization.slug, b.identity_number, b.full_name, b.mobile)

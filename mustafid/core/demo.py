@@ -337,7 +337,6 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
         create_demo_beneficiaries(org, count=beneficiaries) for org in organizations
     )
     from mustafid.contact.demo import create_demo_contacts
-
     from mustafid.surveys.demo import create_demo_surveys
 
     for org in organizations:

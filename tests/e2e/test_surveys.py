@@ -45,7 +45,8 @@ def test_a_beneficiary_answers_on_a_phone_and_the_manager_reads_the_results(
     assert serious_accessibility_violations(phone_page) == []
     for fieldset in phone_page.locator("fieldset.kind-rating").all():
         fieldset.get_by_text("5", exact=True).click()
-    phone_page.locator("fieldset.kind-yes_no").get_by_text(ar("Yes"), exact=True).click()
+    yes_no = phone_page.locator("fieldset.kind-yes_no")
+    yes_no.get_by_text(ar("Yes"), exact=True).click()
     phone_page.locator("fieldset.kind-nps").get_by_text("9", exact=True).click()
     phone_page.locator("textarea").fill(COMMENT)
     screenshot(phone_page, "surveys-answer-phone")
@@ -72,8 +73,7 @@ def test_a_beneficiary_answers_on_a_phone_and_the_manager_reads_the_results(
     assert COMMENT in page.locator(".comments").inner_text()
     screenshot(page, "surveys-indicators")
     assert serious_accessibility_violations(page) == []
-    page.goto(
-        live_server.url + reverse("surveys:questionnaire_print", args=[questionnaire.pk])
-    )
+    printable = reverse("surveys:questionnaire_print", args=[questionnaire.pk])
+    page.goto(live_server.url + printable)
     screenshot(page, "surveys-print")
     assert serious_accessibility_violations(page) == []

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "mustafid.cases",
     "mustafid.eligibility",
     "mustafid.feedback",
+    "mustafid.surveys",
     "mustafid.portal",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("contact/", include("mustafid.contact.urls")),
     path("data-requests/", include("mustafid.portal.data_request_urls")),
     path("feedback/", include("mustafid.feedback.urls")),
+    path("surveys/", include("mustafid.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("association/portal/", include("mustafid.portal.staff_urls")),
     # Last: an association's public pages and portal (P-TRANSPARENCY, P-EONLINE).

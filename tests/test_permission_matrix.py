@@ -42,6 +42,7 @@ from tests.factories import TINY_PNG, BeneficiaryFactory, DocumentFactory
 from tests.feedback import matrix_feedback
 from tests.portal import matrix_data_requests, matrix_portal, matrix_staff
 from tests.portal.helpers import sign_in_as
+from tests.surveys import matrix_surveys
 
 ALL = frozenset(Role)
 OVERSIGHT = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
@@ -406,6 +407,8 @@ ROUTES += matrix_staff.routes(Route)
 ROUTES += matrix_data_requests.routes(Route)
 # Issue 8: complaints, suggestions, disputes and improvement actions.
 ROUTES += matrix_feedback.routes(Route)
+# Issue 9: satisfaction surveys.
+ROUTES += matrix_surveys.routes(Route)
 
 PUBLIC_ROUTES = {
     "core:home",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mustafid.cases import deadlines
+from mustafid.cases import deadlines, hooks
 from mustafid.cases.models import (
     AgendaItem,
     Case,
@@ -477,6 +477,7 @@ def transition(
     )
     if rule.notify:
         _queue_message(case, rule.notify, details)
+    hooks.announce_move(case, origin, to, actor)
     return case
 
 

@@ -382,10 +382,12 @@ def load_demo(*, password: str = DEMO_PASSWORD, beneficiaries: int = 50) -> Demo
     )
     from mustafid.contact.demo import create_demo_contacts
     from mustafid.feedback.demo import create_demo_feedback
+    from mustafid.surveys.demo import create_demo_surveys
 
     for org in organizations:
         create_demo_contacts(org)
         create_demo_feedback(org)
+        create_demo_surveys(org)
     portal_logins = [create_portal_beneficiary(org) for org in organizations]
     return DemoSummary(
         organizations=organizations,

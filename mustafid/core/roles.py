@@ -90,9 +90,18 @@ class Perm(StrEnum):
     VIEW_BOARD_FEEDBACK = "view_board_feedback"
     MANAGE_FEEDBACK_SETTINGS = "manage_feedback_settings"
     MANAGE_IMPROVEMENTS = "manage_improvements"
+    # P-SATISFACTION, P-TOOLS, P-EVALCULTURE (issue 9): build questionnaires and
+    # run campaigns; enter answers given on paper; read the aggregate results
+    # ("published internally"); read the results about one staff member
+    # (managers only: a tool for improvement, never a public ranking).
+    MANAGE_SURVEYS = "manage_surveys"
+    ENTER_PAPER_SURVEYS = "enter_paper_surveys"
+    VIEW_SURVEY_RESULTS = "view_survey_results"
+    VIEW_STAFF_SURVEY_RESULTS = "view_staff_survey_results"
 
 
-_STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION}
+# P-EVALCULTURE: aggregate satisfaction results are published to all staff.
+_STAFF = {Perm.VIEW_DASHBOARD, Perm.VIEW_ASSOCIATION, Perm.VIEW_SURVEY_RESULTS}
 _READ = _STAFF | {Perm.VIEW_BENEFICIARIES}
 # Those who receive beneficiaries and check their papers (P-RECEIVE, P-COMPLETE,
 # P-ELIGIBILITY seed 002: "reviewed by the services officer or the researcher").
@@ -100,8 +109,9 @@ _CASEWORK = _READ | {Perm.CHANGE_BENEFICIARIES, Perm.VERIFY_DOCUMENTS}
 _OVERSIGHT = {Perm.VIEW_STAFF, Perm.VIEW_AUDIT}
 # Requests (issue 4): each step of the lifecycle names one of these.
 _CASES = {Perm.VIEW_CASES}
-# Everyone who meets or calls beneficiaries (issue 6).
-_CONTACT = {Perm.LOG_INTERACTIONS, Perm.ANSWER_INQUIRIES}
+# Everyone who meets or calls beneficiaries (issue 6), and so may hand them a
+# paper questionnaire and type in its answers (P-TOOLS, issue 9).
+_CONTACT = {Perm.LOG_INTERACTIONS, Perm.ANSWER_INQUIRIES, Perm.ENTER_PAPER_SURVEYS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.RECEPTION: frozenset(
@@ -169,6 +179,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.HANDLE_FEEDBACK, Perm.HANDLE_STAFF_FEEDBACK, Perm.DECIDE_DISPUTES}
         | {Perm.VIEW_FEEDBACK_FIGURES, Perm.VIEW_BOARD_FEEDBACK}
         | {Perm.MANAGE_FEEDBACK_SETTINGS, Perm.MANAGE_IMPROVEMENTS}
+        # P-SATISFACTION: the manager words the questionnaires and reads the
+        # results about each staff member (P-EVALCULTURE: managers only).
+        | {Perm.MANAGE_SURVEYS, Perm.VIEW_STAFF_SURVEY_RESULTS}
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset(
@@ -200,6 +213,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.DECIDE_DISPUTES,
         Perm.VIEW_BOARD_FEEDBACK,
         Perm.MANAGE_IMPROVEMENTS,
+        # P-EVALCULTURE: results about a staff member are for managers only.
+        Perm.VIEW_STAFF_SURVEY_RESULTS,
     },
 }
 

@@ -66,6 +66,10 @@ JOBS = {
     "open_reviews": Job(
         "mustafid.eligibility.reviews.open_reviews_task", at=datetime.time(6, 0)
     ),
+    # P-SATISFACTION: one reminder before a survey link closes (late morning).
+    "survey_reminders": Job(
+        "mustafid.surveys.tasks.survey_reminders_task", at=datetime.time(10, 0)
+    ),
     # Rate-limit counts (sign-in codes, public forms) kept one day.
     "prune_rate_hits": Job(
         "mustafid.core.tasks.prune_rate_hits_task", at=datetime.time(3, 45)

@@ -10,6 +10,7 @@ from mustafid.portal import (
     track_views,
     views,
 )
+from mustafid.surveys import public_views as survey_views
 
 app_name = "portal"
 
@@ -70,4 +71,6 @@ urlpatterns = [
         name="feedback_status",
     ),
     path("you-said-we-did/", feedback_views.you_said_we_did, name="you_said_we_did"),
+    # P-SATISFACTION: a survey invitation's single-use link, no sign-in.
+    path("survey/<str:token>/", survey_views.survey_answer, name="survey_answer"),
 ]

@@ -197,6 +197,10 @@ def _tab_context(request, beneficiary, tab):
             .filter(beneficiary=beneficiary)
             .order_by("-received_at", "-id")[:100]
         }
+    if tab == "surveys":
+        from mustafid.surveys.profile import tab_context
+
+        return tab_context(beneficiary)
     if tab == "audit" and request.membership.has_perm(Perm.VIEW_AUDIT):
         return {
             "events": AuditEvent.objects.filter(

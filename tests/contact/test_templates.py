@@ -37,6 +37,7 @@ QUICK = {"needs_research": False, "needs_committee": False}
 NEW_EVENTS = {
     "inquiry_answered",
     "survey_invitation",
+    "survey_reminder",
     "complaint_acknowledged",
     "complaint_resolved",
     "deadline_reminder",

@@ -21,6 +21,7 @@ from mustafid.feedback.models import FeedbackItem, ImprovementAction
 from mustafid.governance.models import PolicyVersion, StaffTool
 from mustafid.registry import demo_names
 from mustafid.registry.models import Beneficiary, IdentityType
+from mustafid.surveys.models import Invitation, Questionnaire, Response
 
 PASSWORD = "test-demo-pass-1448"
 SLUGS = ("safa", "tiryaq", "tuwaiq", "qalb", "alhasa-prisoners")
@@ -68,6 +69,9 @@ def _row_counts() -> dict[str, int]:
                 OutboxMessage,
                 FeedbackItem,
                 ImprovementAction,
+                Questionnaire,
+                Invitation,
+                Response,
             )
         }
 
@@ -227,11 +231,16 @@ def test_loading_the_demo_twice_adds_nothing():
         "Interaction": 5 * (5 + 3),
         # P-COMPLAINTS: acknowledgements, the resolution, the answer to the
         # suggestion and the satisfaction question.
-        "OutboxMessage": 5 * (1 + 6),
+        "OutboxMessage": 5 * (1 + 6 + 3),
         # P-COMPLAINTS, P-IMPROVE: a rated complaint, an answered suggestion and
         # its published improvement action, a late complaint, a compliment.
         "FeedbackItem": 5 * 4,
         "ImprovementAction": 5 * 1,
+        # P-SATISFACTION: the default questionnaire, three invitations (each
+        # queues its message), two answered by link and one paper answer.
+        "Questionnaire": 5,
+        "Invitation": 5 * 3,
+        "Response": 5 * 3,
     }
     assert people == sorted(
         (b.organization.slug, b.identity_number, b.full_name, b.mobile)

@@ -49,6 +49,8 @@ PUBLIC |= {
     "portal:feedback_status",
     "portal:you_said_we_did",
 }
+# The survey link needs no sign-in: its token is the key (tests/surveys).
+PUBLIC |= {"portal:survey_answer"}
 
 
 def routes(PortalRoute) -> list:

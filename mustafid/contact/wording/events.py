@@ -511,6 +511,25 @@ EVENTS: dict[str, Event] = {
             secret=("code",),
         ),
         _event(
+            "survey_reminder",
+            _("Satisfaction survey reminder"),
+            {"link": _("survey link"), "expires_on": _("last day to answer")},
+            "{{ beneficiary_name }}، نذكّرك بتقييم خدمتنا، فرأيك يهمنا. الرابط "
+            "متاح حتى {{ expires_on }}: {{ link }}",
+            "{{ beneficiary_name }}, a reminder: your opinion matters. Please "
+            "rate our service by {{ expires_on }}: {{ link }}",
+            _long(
+                "تذكير: رأيك يهمنا",
+                "نذكّرك بأن استبيان تقييم الخدمة التي قدمناها لك ما زال متاحًا حتى "
+                "{{ expires_on }} عبر الرابط التالي:\n\n{{ link }}\n\nنشكر لك "
+                "وقتك، فملاحظاتك تعيننا على تحسين خدماتنا.",
+                "Reminder: your opinion matters",
+                "The survey about the service we gave you is still open until "
+                "{{ expires_on }}:\n\n{{ link }}\n\nThank you for your time: your "
+                "answers help us improve our services.",
+            ),
+        ),
+        _event(
             "complaint_acknowledged",
             _("Complaint received"),
             {"reference": _("complaint reference"), "link": _FOLLOW},

@@ -65,6 +65,10 @@ SAMPLES: dict[str, dict] = {
         "expires_on": "2025-04-15",
     },
     "one_time_code": {"code": "482913", "minutes": 5},
+    "survey_reminder": {
+        "link": "https://example.org/s/Ab3dE",
+        "expires_on": "2025-04-15",
+    },
     "complaint_acknowledged": {"reference": "CMP-000012"},
     "complaint_resolved": {
         "reference": "CMP-000012",

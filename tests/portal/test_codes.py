@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from mustafid.contact.outbox import OutboxMessage, OutboxStatus
@@ -16,12 +16,13 @@ MOBILE = "+966501234567"
 
 
 def issue(org, mobile=MOBILE, purpose=Purpose.SIGN_IN, ip="10.0.0.1"):
-    with scope(organization=org):
+    # English, so the refusals below can be matched by their words.
+    with scope(organization=org), translation.override("en"):
         return codes.issue_code(organization=org, mobile=mobile, purpose=purpose, ip=ip)
 
 
 def check(org, code, mobile=MOBILE, purpose=Purpose.SIGN_IN):
-    with scope(organization=org):
+    with scope(organization=org), translation.override("en"):
         codes.check_code(organization=org, mobile=mobile, purpose=purpose, code=code)
 
 

@@ -21,8 +21,8 @@ from mustafid.cases.models import (
 from mustafid.catalog.models import Service
 from mustafid.contact.models import Channel
 from mustafid.core import audit
-from mustafid.core.hijri import to_hijri
 from mustafid.core.models import AuditAction, Membership, Organization
+from mustafid.core.numbering import take_number
 from mustafid.eligibility import review_outcomes
 from mustafid.registry.models import Beneficiary
 
@@ -60,13 +60,8 @@ def next_case_number(organization: Organization, day: datetime.date) -> str:
 
     Call inside a transaction: the counter row stays locked until it commits.
     """
-    year = to_hijri(day).year
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-        organization=organization, hijri_year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number", "updated_at"])
-    return f"{year}-{counter.last_number:06d}"
+    year, number = take_number(CaseCounter, organization, day, "hijri_year")
+    return f"{year}-{number:06d}"
 
 
 @transaction.atomic

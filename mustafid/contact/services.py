@@ -27,8 +27,8 @@ from mustafid.contact.models import (
 )
 from mustafid.contact.outbox import queue_message
 from mustafid.core import audit
-from mustafid.core.hijri import to_hijri
 from mustafid.core.models import AuditAction, Organization
+from mustafid.core.numbering import take_number
 from mustafid.core.phones import normalize_mobile
 
 
@@ -263,13 +263,8 @@ def next_inquiry_reference(organization: Organization, day: datetime.date) -> st
 
     Call inside a transaction: the counter row stays locked until it commits.
     """
-    year = to_hijri(day).year
-    counter, _created = InquiryCounter.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number", "updated_at"])
-    return f"INQ-{year}-{counter.last_number:06d}"
+    year, number = take_number(InquiryCounter, organization, day)
+    return f"INQ-{year}-{number:06d}"
 
 
 def default_reply_method(beneficiary=None, mobile: str = "", email: str = "") -> str:

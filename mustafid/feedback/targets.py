@@ -6,8 +6,8 @@ import datetime
 from django.utils import timezone
 
 from mustafid.cases.deadlines import working_days_after
-from mustafid.core.hijri import to_hijri
 from mustafid.core.models import Organization
+from mustafid.core.numbering import take_number
 from mustafid.feedback.defaults import target_for
 from mustafid.feedback.models import REFERENCE_PREFIX, FeedbackCounter, Kind
 
@@ -31,10 +31,5 @@ def due_times(organization: Organization, start: datetime.datetime, priority: st
 def next_reference(organization: Organization, kind: str, day: datetime.date) -> str:
     """CMP-1448-000123: one counter per association and Hijri year for every
     kind, the prefix telling the kind. Call inside a transaction."""
-    year = to_hijri(day).year
-    counter, _created = FeedbackCounter.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number", "updated_at"])
-    return f"{REFERENCE_PREFIX[Kind(kind)]}-{year}-{counter.last_number:06d}"
+    year, number = take_number(FeedbackCounter, organization, day)
+    return f"{REFERENCE_PREFIX[Kind(kind)]}-{year}-{number:06d}"

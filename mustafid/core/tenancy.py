@@ -32,6 +32,16 @@ def check_write_scope(organization_id: int | None) -> None:
         raise ScopeError("Refusing to write a row of another association.")
 
 
+def active_organization_id() -> int:
+    """The association the active scope reads, for queries built outside a
+    scoped manager; ScopeError when no single association is active."""
+    current = get_scope()
+    active = current.get("organization") if current.get("_enabled", True) else None
+    if not isinstance(active, models.Model):
+        raise ScopeError("A single association's scope must be active.")
+    return active.pk
+
+
 class TenantModel(models.Model):
     """A row owned by one association; reads and writes stay inside its scope."""
 

@@ -7,6 +7,7 @@ from mustafid.core.fields import DualCalendarDateField
 from mustafid.core.phones import normalize_mobile
 from mustafid.core.uploads import DOCUMENTS, CheckedFileField
 from mustafid.registry.identity import CheckDigitError, clean_identity
+from mustafid.registry.lookups import holder_of
 from mustafid.registry.models import (
     Beneficiary,
     Category,
@@ -124,12 +125,8 @@ class BeneficiaryForm(forms.ModelForm):
         cleaned["identity_number"] = number
         if self.rows_checked_in_batches:
             return cleaned
-        duplicate = (
-            Beneficiary.objects.registered_as(number)
-            .exclude(pk=self.instance.pk)
-            .first()
-        )
-        if duplicate:
+        duplicate = holder_of(number)
+        if duplicate and duplicate.pk != self.instance.pk:
             self.add_error(
                 "identity_number",
                 ValidationError(

@@ -6,6 +6,7 @@ import io
 import json
 import random
 import re
+import threading
 
 import openpyxl
 import pytest
@@ -566,6 +567,93 @@ def test_batches_commit_their_progress(manager, org):
         importing.queue_import(job=job, background=False)
         importing.run_import(job, batch_size=2, on_batch=record)
     assert seen == [2, 4, 5]
+
+
+# On PostgreSQL a writer thread writes each batch while the next is checked.
+# Only outside a transaction, so these tests commit for real.
+
+
+def _import_in_batches_of_two(org, job, on_batch=None):
+    with scope(organization=org):
+        importing.queue_import(job=job, background=False)
+        return importing.run_import(job, batch_size=2, on_batch=on_batch)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_batches_are_written_in_order_while_the_next_is_checked(
+    client_as, org, monkeypatch
+):
+    writers, seen = [], []
+    write = importing._write
+
+    def recording_write(*args):
+        writers.append(threading.current_thread().name)
+        return write(*args)
+
+    def record(progress):
+        with scopes_disabled():
+            seen.append(ImportJob.objects.get().processed_rows)
+
+    monkeypatch.setattr(importing, "_write", recording_write)
+    rows = [person() for _ in range(5)]
+    job = checked_job(client_as(Role.MANAGER), csv_bytes(rows))
+    done = _import_in_batches_of_two(org, job, on_batch=record)
+    assert done.status == ImportStatus.DONE
+    assert (done.processed_rows, done.created_count) == (5, 5)
+    assert seen == [2, 4, 5]  # each batch's progress committed with it
+    assert len(writers) == 3
+    assert all(name.startswith("import-writer") for name in writers)
+    people = registered(org)
+    wanted = {row["رقم الهوية"] for row in rows}
+    assert {p.identity_number for p in people} == wanted
+    with scopes_disabled():
+        assert BeneficiaryNameKey.objects.filter(beneficiary__in=people).count() == 20
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_person_registered_while_their_batch_waits_is_skipped_not_duplicated(
+    client_as, org, monkeypatch
+):
+    rows = [person() for _ in range(5)]
+    late = rows[2]["رقم الهوية"]  # in the second batch
+    check_rows = importing.check_rows
+
+    def register_meanwhile(batch, *args, **kwargs):
+        checked = check_rows(batch, *args, **kwargs)
+        if any(late in values for _number, values in batch):
+            with scope(organization=org), scopes_disabled():
+                if not Beneficiary.objects.filter(identity_hash=blind_index(late)):
+                    BeneficiaryFactory(organization=org, identity_number=late)
+        return checked
+
+    monkeypatch.setattr(importing, "check_rows", register_meanwhile)
+    job = checked_job(client_as(Role.MANAGER), csv_bytes(rows))
+    done = _import_in_batches_of_two(org, job)
+    assert done.status == ImportStatus.DONE
+    assert (done.created_count, done.skipped_count) == (4, 1)
+    people = registered(org)
+    assert len(people) == 5
+    assert sorted(p.identity_number for p in people) == sorted(
+        row["رقم الهوية"] for row in rows
+    )
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_stops_the_writer_before_the_next_batch(client_as, org):
+    job = checked_job(client_as(Role.MANAGER), csv_bytes([person() for _ in range(5)]))
+
+    def cancel_after_first_batch(progress):
+        if progress.processed == 2:
+            with scope(organization=org):
+                assert importing.cancel_import(job=ImportJob.objects.get()) is False
+
+    done = _import_in_batches_of_two(org, job, on_batch=cancel_after_first_batch)
+    assert done.status == ImportStatus.CANCELLED
+    assert (done.processed_rows, done.created_count) == (2, 2)
+    assert len(registered(org)) == 2
 
 
 # Bad files -------------------------------------------------------------------

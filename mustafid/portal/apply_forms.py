@@ -83,6 +83,16 @@ class AttestForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw it? (optional)"),
+        help_text=_("The staff read it; it helps them serve you better."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+    )
+
+
 # Fields of the record a beneficiary may ask to correct (P-PRIVACY).
 CORRECTABLE = (
     ("", _("My record in general")),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from mustafid.cases import services as case_services
 from mustafid.cases import transitions
-from mustafid.cases.models import AttestationMethod, Case, CaseStatus
+from mustafid.cases.models import UNDECIDED, AttestationMethod, Case, CaseStatus
 from mustafid.catalog.models import Service
 from mustafid.contact.services import website_channel
 from mustafid.core import audit
@@ -54,7 +54,8 @@ class PortalApplicant:
     It belongs to one association and holds one permission, intake: the
     portal calls `transition()` only to submit the beneficiary's own request
     (draft → submitted, and incomplete → submitted once the missing papers
-    are sent). It is never stored; the timeline and audit name the beneficiary.
+    are sent) and to withdraw it while undecided (`withdraw`). It is never
+    stored; the timeline and audit name the beneficiary.
     """
 
     organization_id: int
@@ -298,6 +299,50 @@ def resubmit(*, beneficiary: Beneficiary, case: Case, request=None) -> Case:
             expected_version=case.version,
             request=request,
             portal_applicant=beneficiary.pk,
+        )
+    except transitions.TransitionError as error:
+        raise ApplicationRefused(str(error)) from error
+
+
+# The applicant withdraws a request only while it is undecided. The lifecycle
+# also lets reception record a withdrawal after approval (the beneficiary gives
+# up the service); that is a conversation with the staff, not a portal button.
+WITHDRAWABLE = frozenset({CaseStatus.DRAFT}) | UNDECIDED
+
+
+def can_withdraw(case: Case) -> bool:
+    return case.status in WITHDRAWABLE
+
+
+@transaction.atomic
+def withdraw(*, beneficiary: Beneficiary, case: Case, reason: str = "", request=None):
+    """The applicant withdraws their own undecided request, with an optional reason.
+
+    The request stops; a new request for the service may be sent later. Refused
+    (ApplicationRefused, nothing changed) once decided, ended or withdrawn.
+    """
+    # Read the status under the lock: a decision taken since the page was
+    # loaded wins over the withdrawal.
+    case = Case.objects.select_for_update().get(pk=case.pk, beneficiary=beneficiary)
+    if case.status == CaseStatus.WITHDRAWN:
+        raise ApplicationRefused(_("This request is already withdrawn."))
+    if not can_withdraw(case):
+        raise ApplicationRefused(
+            _(
+                "This request has been decided or has ended, so it cannot be "
+                "withdrawn here. Contact the association if you need to."
+            )
+        )
+    try:
+        return transitions.transition(
+            actor=None,
+            membership=PortalApplicant.of(beneficiary),
+            case=case,
+            to=CaseStatus.WITHDRAWN,
+            expected_version=case.version,
+            request=request,
+            portal_applicant=beneficiary.pk,
+            reason=reason.strip(),
         )
     except transitions.TransitionError as error:
         raise ApplicationRefused(str(error)) from error

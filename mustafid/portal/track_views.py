@@ -3,19 +3,20 @@
 The beneficiary sees their requests' status in plain words, the public part
 of the timeline (no staff names, no internal notes), what is missing, the
 decision with its reasons, and the expected decision date. They answer a
-request for missing papers by uploading them here.
+request for missing papers by uploading them here, and may withdraw a request
+that is not decided yet.
 """
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from mustafid.cases.models import Case, CaseStatus
+from mustafid.cases.models import UNDECIDED, Case, CaseStatus
 from mustafid.core.models import AuditAction
 from mustafid.portal import applying
-from mustafid.portal.apply_forms import PortalDocumentForm
+from mustafid.portal.apply_forms import PortalDocumentForm, WithdrawForm
 from mustafid.portal.session import beneficiary_required
 
 S = CaseStatus
@@ -56,6 +57,12 @@ def _public_timeline(case: Case) -> list[dict]:
     """Public steps only, with what the beneficiary may read of each."""
     steps = []
     for event in case.events.filter(public=True).order_by("created_at", "id"):
+        # Their own withdrawal in the portal, with the reason in their words;
+        # what the staff wrote on a withdrawal they recorded stays internal.
+        withdrawn_here = (
+            event.to_status == S.WITHDRAWN
+            and event.details.get("portal_applicant") == case.beneficiary_id
+        )
         steps.append(
             {
                 "on": event.created_at,
@@ -65,6 +72,8 @@ def _public_timeline(case: Case) -> list[dict]:
                 ]
                 if event.to_status == S.INCOMPLETE
                 else [],
+                "withdrawn_by_you": withdrawn_here,
+                "reason": event.details.get("reason", "") if withdrawn_here else "",
             }
         )
     return steps
@@ -113,6 +122,8 @@ def _detail(request, case, form=None, status=200):
             "missing": missing,
             "checklist": case.document_checklist(),
             "decided": case.status in DECIDED and bool(case.decision_reasons),
+            "awaiting_decision": case.status in UNDECIDED,
+            "can_withdraw": applying.can_withdraw(case),
             "form": form,
         },
         status=status,
@@ -169,4 +180,46 @@ def case_resubmit(request, number):
         )
     return redirect(
         "portal:case_detail", org_slug=request.portal_org.slug, number=number
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@beneficiary_required
+def case_withdraw(request, number):
+    """What withdrawing means (GET), and the withdrawal itself (POST)."""
+    case = _own_case(request, number)
+    back = redirect(
+        "portal:case_detail", org_slug=request.portal_org.slug, number=number
+    )
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applying.withdraw(
+                beneficiary=request.beneficiary,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except applying.ApplicationRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request was withdrawn. You may apply for the service "
+                    "again later as a new request."
+                ),
+            )
+        return back
+    if not applying.can_withdraw(case):
+        messages.error(request, _("This request cannot be withdrawn now."))
+        return back
+    applying.audit_portal(
+        request, AuditAction.VIEW, obj=case, changes={"page": "withdraw"}
+    )
+    return render(
+        request,
+        "portal/case_withdraw.html",
+        {"case": case, "plain_status": plain_status(case.status), "form": form},
+        status=400 if form.is_bound else 200,
     )

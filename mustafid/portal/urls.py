@@ -51,6 +51,11 @@ urlpatterns = [
         track_views.case_resubmit,
         name="case_resubmit",
     ),
+    path(
+        "my/requests/<str:number>/withdraw/",
+        track_views.case_withdraw,
+        name="case_withdraw",
+    ),
     path("my/data/", my_data_views.my_data, name="my_data"),
     path("my/data/print/", my_data_views.my_data_print, name="my_data_print"),
     path("my/data/copy.json", my_data_views.my_data_json, name="my_data_json"),

@@ -73,6 +73,10 @@ def routes(PortalRoute) -> list:
         PortalRoute("portal:case_detail", kwargs=_case_number),
         PortalRoute("portal:case_upload", "post", _case_number, (302,)),
         PortalRoute("portal:case_resubmit", "post", _case_number, (302,)),
+        # Withdrawing an undecided request: the page explaining it, then the
+        # withdrawal (the reason is optional), back to the request's page.
+        PortalRoute("portal:case_withdraw", kwargs=_case_number),
+        PortalRoute("portal:case_withdraw", "post", _case_number, (302,)),
         # My data (P-PRIVACY).
         PortalRoute("portal:my_data"),
         PortalRoute("portal:my_data_print"),

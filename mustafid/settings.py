@@ -206,6 +206,12 @@ FEEDBACK_FORM_LIMIT = int(env("FEEDBACK_FORM_LIMIT", "5"))
 FEEDBACK_REOPEN_DAYS = int(env("FEEDBACK_REOPEN_DAYS", "14"))
 FEEDBACK_LINK_DAYS = int(env("FEEDBACK_LINK_DAYS", "30"))
 
+# P-SATISFACTION: the daily sweep invites for the requests delivered or closed
+# this many days back whose invitation the trigger missed. P-PRIVACY: a figure
+# of an anonymous questionnaire over fewer answers than this is not shown.
+SURVEY_SWEEP_DAYS = int(env("SURVEY_SWEEP_DAYS", "7"))
+SURVEY_MIN_CELL = int(env("SURVEY_MIN_CELL", "5"))
+
 # Served by WhiteNoise; in DEBUG straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -66,6 +66,11 @@ JOBS = {
     "open_reviews": Job(
         "mustafid.eligibility.reviews.open_reviews_task", at=datetime.time(6, 0)
     ),
+    # P-SATISFACTION: the invitations a request's move should have created and
+    # did not (the process stopped between the commit and the receiver).
+    "survey_sweep": Job(
+        "mustafid.surveys.tasks.survey_sweep_task", at=datetime.time(9, 30)
+    ),
     # P-SATISFACTION: one reminder before a survey link closes (late morning).
     "survey_reminders": Job(
         "mustafid.surveys.tasks.survey_reminders_task", at=datetime.time(10, 0)

@@ -1,13 +1,15 @@
 """The satisfaction indicators as an Excel workbook: Arabic, right to left.
 
 Figures only: no beneficiary is named in any sheet, and the sheet by staff
-member is written only for those who may see it (P-EVALCULTURE).
+member is written only for those who may see it (P-EVALCULTURE). A row of too
+few anonymous answers says so instead of its figures (P-PRIVACY, indicators).
 """
 
 from typing import IO
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -33,7 +35,13 @@ def _text(sheet, value):
     return cell
 
 
-def _sheet(workbook, title, first_column, rows: list[Figures]) -> None:
+def _withheld(minimum: int) -> str:
+    return ngettext(
+        "fewer than %(count)s answer", "fewer than %(count)s answers", minimum
+    ) % {"count": minimum}
+
+
+def _sheet(workbook, title, first_column, rows: list[Figures], minimum: int) -> None:
     sheet = workbook.create_sheet(str(title)[:31])
     sheet.sheet_view.rightToLeft = True
     bold = Font(bold=True)
@@ -44,6 +52,11 @@ def _sheet(workbook, title, first_column, rows: list[Figures]) -> None:
         header.append(cell)
     sheet.append(header)
     for figures in rows:
+        if figures.withheld:
+            sheet.append(
+                [_text(sheet, figures.label), _text(sheet, _withheld(minimum))]
+            )
+            continue
         sheet.append(
             [_text(sheet, figures.label), *(value(figures) for _t, value in COLUMNS)]
         )
@@ -53,10 +66,14 @@ def write_workbook(report: Report, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     with translation.override("ar"):
         report.total.label = str(_("All"))
-        _sheet(workbook, _("Summary"), "", [report.total])
-        _sheet(workbook, _("By service"), _("service"), report.by_service)
-        _sheet(workbook, _("By channel"), _("channel"), report.by_channel)
-        _sheet(workbook, _("By month"), _("month"), report.by_month)
+        sheets = [
+            (_("Summary"), "", [report.total]),
+            (_("By service"), _("service"), report.by_service),
+            (_("By channel"), _("channel"), report.by_channel),
+            (_("By month"), _("month"), report.by_month),
+        ]
         if report.by_staff is not None:
-            _sheet(workbook, _("By staff member"), _("staff member"), report.by_staff)
+            sheets.append((_("By staff member"), _("staff member"), report.by_staff))
+        for title, first_column, rows in sheets:
+            _sheet(workbook, title, first_column, rows, report.min_cell)
     workbook.save(out)

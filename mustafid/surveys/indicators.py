@@ -8,11 +8,21 @@
 
 Each breakdown (service, channel, month, staff member) is one GROUP BY over the
 answers and one over the invitations, whatever the number of rows.
+
+P-PRIVACY: a figure over a handful of an anonymous questionnaire's answers could
+point at the person who gave them (the only answer for a service in a month).
+So any cell, the total included, holding from one to SURVEY_MIN_CELL - 1
+answers to anonymous questionnaires is withheld: all its figures are dropped and
+the pages say "fewer than N answers". In a cell that mixes questionnaires only
+the anonymous answers are counted against the minimum, and the whole cell is
+withheld: otherwise all questionnaires minus the named ones alone would give
+the few anonymous answers away.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, DateField, Q
 from django.db.models.functions import TruncMonth
@@ -47,6 +57,10 @@ class Figures:
     detractors: int = 0
     invited: int = 0
     answered: int = 0
+    # Answers to anonymous questionnaires among `responses`.
+    anonymous: int = 0
+    # Too few anonymous answers to show: every figure above is left out.
+    withheld: bool = False
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -76,6 +90,8 @@ class Report:
     by_staff: list[Figures] | None = None
     ratings: list[tuple[int, int]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # The fewest anonymous answers a cell shows figures for.
+    min_cell: int = 1
 
 
 ANSWER_FIGURES = {
@@ -86,6 +102,9 @@ ANSWER_FIGURES = {
     "nps_answers": Count("id", filter=NPS),
     "promoters": Count("id", filter=NPS & Q(number__gte=9)),
     "detractors": Count("id", filter=NPS & Q(number__lte=6)),
+    "anonymous": Count(
+        "response", distinct=True, filter=Q(response__questionnaire__is_anonymous=True)
+    ),
 }
 INVITATION_FIGURES = {
     "invited": Count("id"),
@@ -137,7 +156,13 @@ def _invitations(filters: Filters):
     return invitations
 
 
-def _grouped(filters: Filters, dimension: str) -> list[Figures]:
+def _withhold(figures: Figures, minimum: int) -> Figures:
+    if 0 < figures.anonymous < minimum:
+        return Figures(key=figures.key, label=figures.label, withheld=True)
+    return figures
+
+
+def _grouped(filters: Filters, dimension: str, minimum: int) -> list[Figures]:
     by_answers, by_invitations = DIMENSIONS[dimension]
     rows: dict = {}
     answers = _answers(filters).annotate(group=_expr(by_answers)).values("group")
@@ -149,7 +174,7 @@ def _grouped(filters: Filters, dimension: str) -> list[Figures]:
         key = _key(row.pop("group"))
         figures = rows.setdefault(key, Figures(key=key))
         figures.invited, figures.answered = row["invited"], row["answered"]
-    return list(rows.values())
+    return [_withhold(figures, minimum) for figures in rows.values()]
 
 
 def _expr(group):
@@ -170,41 +195,53 @@ def _label(figures: list[Figures], names: dict, unknown: str) -> list[Figures]:
     return sorted(figures, key=lambda item: (item.key is None, item.label))
 
 
-def compute(filters: Filters, *, with_staff: bool = False) -> Report:
+def compute(
+    filters: Filters, *, with_staff: bool = False, min_cell: int | None = None
+) -> Report:
     """The figures for the filters; `with_staff` only for those allowed to see
-    results about a staff member (P-EVALCULTURE)."""
+    results about a staff member (P-EVALCULTURE); cells with fewer than
+    `min_cell` (SURVEY_MIN_CELL) anonymous answers withheld (P-PRIVACY)."""
+    minimum = settings.SURVEY_MIN_CELL if min_cell is None else min_cell
     total = Figures(**_answers(filters).aggregate(**ANSWER_FIGURES))
     invited = _invitations(filters).aggregate(**INVITATION_FIGURES)
     total.invited, total.answered = invited["invited"], invited["answered"]
-    by_service = _grouped(filters, "service")
+    total = _withhold(total, minimum)
+    by_service = _grouped(filters, "service", minimum)
     service_ids = [item.key for item in by_service if item.key]
     services = {s.pk: s.name for s in Service.objects.filter(pk__in=service_ids)}
     report = Report(
         total=total,
+        min_cell=minimum,
         by_service=_label(by_service, services, "—"),
         by_channel=_label(
-            _grouped(filters, "channel"), dict(ResponseChannel.choices), "—"
+            _grouped(filters, "channel", minimum), dict(ResponseChannel.choices), "—"
         ),
         by_month=sorted(
-            _grouped(filters, "month"), key=lambda item: item.key or datetime.date.min
+            _grouped(filters, "month", minimum),
+            key=lambda item: item.key or datetime.date.min,
         ),
     )
     for item in report.by_month:
         item.label = item.key.strftime("%Y-%m") if item.key else "—"
     if with_staff:
-        by_staff = _grouped(filters, "staff")
+        by_staff = _grouped(filters, "staff", minimum)
         users = get_user_model().objects.filter(
             pk__in=[item.key for item in by_staff if item.key]
         )
         names = {u.pk: u.get_full_name() or u.get_username() for u in users}
         report.by_staff = _label(by_staff, names, "—")
-    ratings = _answers(filters).filter(RATING).values("number")
-    counts = dict(ratings.annotate(count=Count("id")).values_list("number", "count"))
-    report.ratings = [(score, counts.get(score, 0)) for score in range(5, 0, -1)]
+    comments = _answers(filters).filter(question__kind=QuestionKind.TEXT)
+    if total.withheld:
+        # Neither the ratings' spread nor the few anonymous comments either.
+        comments = comments.exclude(response__questionnaire__is_anonymous=True)
+    else:
+        ratings = _answers(filters).filter(RATING).values("number")
+        counts = dict(
+            ratings.annotate(count=Count("id")).values_list("number", "count")
+        )
+        report.ratings = [(score, counts.get(score, 0)) for score in range(5, 0, -1)]
     report.comments = list(
-        _answers(filters)
-        .filter(question__kind=QuestionKind.TEXT)
-        .exclude(text="")
+        comments.exclude(text="")
         .order_by("-response__answered_on", "-id")
         .values_list("text", flat=True)[:20]
     )

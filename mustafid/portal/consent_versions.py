@@ -16,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from mustafid.core import audit
 from mustafid.core.models import AuditAction, Organization
 from mustafid.portal.consent import (
+    ConsentAcceptance,
     ConsentKind,
     ConsentText,
+    NoticeShown,
     current_text,
+    record_acceptance,
 )
 
 
@@ -96,3 +99,53 @@ def texts_with_counts(organization: Organization):
         .annotate(accepted=Count("acceptances"))
         .order_by("kind", "-version")
     )
+
+
+def _last_accepted_version(beneficiary, kind: str) -> int | None:
+    return ConsentAcceptance.objects.filter(
+        beneficiary=beneficiary, text__kind=kind
+    ).aggregate(last=Max("text__version"))["last"]
+
+
+def terms_to_accept_again(beneficiary) -> ConsentText | None:
+    """The terms in force, when the beneficiary accepted an earlier version and
+    not this one; None otherwise (also for one who never accepted any online)."""
+    current = current_text(beneficiary.organization, ConsentKind.TERMS)
+    last = _last_accepted_version(beneficiary, ConsentKind.TERMS)
+    return current if last is not None and last < current.version else None
+
+
+def accept_terms_again(*, beneficiary, text: ConsentText, request=None) -> None:
+    """The beneficiary accepted the new terms in the portal; audited."""
+    if text.kind != ConsentKind.TERMS:
+        raise ValueError("Only the terms are accepted again.")
+    record_acceptance(beneficiary=beneficiary, texts=[text], request=request)
+
+
+def decline_terms(*, beneficiary, text: ConsentText, request=None) -> None:
+    """The beneficiary declined the new terms: the sign-out is audited with why."""
+    audit.record(
+        AuditAction.LOGOUT,
+        organization=beneficiary.organization,
+        obj=beneficiary,
+        changes={"where": "portal", "declined_terms": text.version},
+        request=request,
+        actor_label="portal",
+    )
+
+
+@transaction.atomic
+def privacy_notice_once(beneficiary) -> ConsentText | None:
+    """The privacy notice in force if it is newer than the one the beneficiary
+    accepted and they have not been shown it yet; recorded as shown."""
+    current = current_text(beneficiary.organization, ConsentKind.PRIVACY)
+    last = _last_accepted_version(beneficiary, ConsentKind.PRIVACY)
+    if last is None or last >= current.version:
+        return None
+    shown = NoticeShown.objects.filter(beneficiary=beneficiary, text=current)
+    if shown.exists():
+        return None
+    NoticeShown.objects.create(
+        organization=beneficiary.organization, beneficiary=beneficiary, text=current
+    )
+    return current

@@ -10,6 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from mustafid.core.models import AuditAction, AuditEvent
 from mustafid.core.roles import Role
+from mustafid.portal import session
 from mustafid.portal.consent import (
     ConsentAcceptance,
     ConsentKind,
@@ -223,3 +224,116 @@ def test_an_unknown_kind_of_text_is_not_found(client_as):
     staff = client_as(Role.MANAGER)
     assert staff.get(publish_url("cookies")).status_code == 404
     assert staff.post(publish_url("cookies"), publish_data()).status_code == 404
+
+
+# The portal: its pages, registration, and answering new terms.
+
+
+def test_the_portal_pages_and_registration_show_the_new_versions(client, members, org):
+    publish(org, members)
+    publish(org, members, ConsentKind.PRIVACY, text_ar="إشعار الخصوصية الجديد للجمعية")
+    terms = client.get(portal_url(org, "portal:terms"))
+    assert NEW_TERMS in terms.content.decode()
+    assert terms.context["text"].version == 2
+    privacy = client.get(portal_url(org, "portal:privacy")).content.decode()
+    assert "إشعار الخصوصية الجديد للجمعية" in privacy
+    register = client.get(portal_url(org, "portal:register"))
+    assert {kind: text.version for kind, text in register.context["texts"].items()} == {
+        ConsentKind.PRIVACY: 2,
+        ConsentKind.TERMS: 2,
+    }
+
+
+def test_new_terms_are_accepted_before_going_on(client, members, org, person):
+    publish(org, members)
+    response = sign_in(client, org)
+    my_home = portal_url(org, "portal:my_home")
+    ask = portal_url(org, "portal:accept_terms", next=my_home)
+    assert response["Location"] == ask
+    # Every page for the signed-in beneficiary waits for the answer.
+    held = client.get(portal_url(org, "portal:cases"))
+    assert held["Location"] == portal_url(
+        org, "portal:accept_terms", next=portal_url(org, "portal:cases")
+    )
+    page = client.get(ask)
+    assert page.status_code == 200
+    assert CHANGED in page.content.decode() and NEW_TERMS in page.content.decode()
+    response = client.post(ask, {"answer": "accept", "next": my_home})
+    assert response["Location"] == my_home
+    assert client.get(my_home).status_code == 200
+    with scopes_disabled():
+        accepted = sorted(
+            ConsentAcceptance.objects.filter(
+                beneficiary=person, text__kind=ConsentKind.TERMS
+            ).values_list("text__version", "method")
+        )
+    assert accepted == [(1, "portal"), (2, "portal")]
+
+
+def test_declining_new_terms_signs_out_with_an_explanation(
+    client, members, org, person
+):
+    publish(org, members)
+    sign_in(client, org)
+    response = client.post(
+        portal_url(org, "portal:accept_terms"), {"answer": "decline"}
+    )
+    assert response["Location"] == portal_url(org, "portal:home")
+    assert session.SESSION_KEY not in client.session
+    home = client.get(response["Location"])
+    with translation.override("en"):
+        told = [str(message) for message in home.context["messages"]]
+    assert any("did not accept the new terms" in message for message in told)
+    with scopes_disabled():
+        assert not ConsentAcceptance.objects.filter(text__version=2).exists()
+        event = AuditEvent.objects.get(action=AuditAction.LOGOUT)
+    assert event.changes == {"where": "portal", "declined_terms": 2}
+    assert client.get(portal_url(org, "portal:my_home")).status_code == 302
+
+
+def test_no_answer_is_refused_and_nothing_recorded(client, members, org, person):
+    publish(org, members)
+    sign_in(client, org)
+    response = client.post(portal_url(org, "portal:accept_terms"), {"answer": ""})
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert not ConsentAcceptance.objects.filter(text__version=2).exists()
+    assert session.terms_due(response.wsgi_request) is not None
+
+
+def test_terms_already_accepted_ask_nothing(client, members, org, person):
+    with scope(organization=org):
+        record_acceptance(beneficiary=person, texts=[publish(org, members)])
+    response = sign_in(client, org)
+    assert response["Location"] == portal_url(org, "portal:my_home")
+
+
+def test_a_beneficiary_who_never_accepted_online_is_not_asked(client, members, org):
+    with scope(organization=org):
+        BeneficiaryFactory(organization=org, identity_number=IDENTITY, mobile=MOBILE)
+    publish(org, members)
+    response = sign_in(client, org)
+    assert response["Location"] == portal_url(org, "portal:my_home")
+
+
+def test_a_new_privacy_notice_is_shown_once_and_not_accepted_again(
+    client, members, org, person
+):
+    publish(
+        org,
+        members,
+        ConsentKind.PRIVACY,
+        text_ar="إشعار الخصوصية الجديد للجمعية",
+        summary_ar="نحفظ المستندات خمس سنوات بدل عشر.",
+    )
+    response = sign_in(client, org)
+    assert response["Location"] == portal_url(org, "portal:my_home")
+    first = client.get(response["Location"]).content.decode()
+    assert "نحفظ المستندات خمس سنوات بدل عشر." in first
+    second = client.get(response["Location"]).content.decode()
+    assert "نحفظ المستندات خمس سنوات بدل عشر." not in second
+    with scopes_disabled():
+        accepted = ConsentAcceptance.objects.filter(
+            beneficiary=person, text__kind=ConsentKind.PRIVACY
+        ).values_list("text__version", flat=True)
+    assert list(accepted) == [1]

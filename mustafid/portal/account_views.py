@@ -9,18 +9,22 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mustafid.core.audit import client_ip
 from mustafid.core.crypto import blind_index, decrypt, encrypt
-from mustafid.portal import accounts, session
+from mustafid.portal import accounts, consent_versions, session
 from mustafid.portal.codes import CodeRefused, Purpose, TooManyCodes
-from mustafid.portal.consent import ConsentText, current_texts
+from mustafid.portal.consent import ConsentKind, ConsentText, current_texts
 from mustafid.portal.forms import CodeForm, RegisterForm, SignInForm
-from mustafid.portal.session import beneficiary_required, public_page
+from mustafid.portal.session import (
+    beneficiary_required,
+    public_page,
+    signed_in_before_terms,
+)
 
 PENDING_KEY = "portal_pending"
 DETAILS = ("first_name", "father_name", "grandfather_name", "family_name", "gender")
@@ -160,6 +164,10 @@ def code(request):
             else:
                 request.session.pop(PENDING_KEY, None)
                 session.sign_in(request, beneficiary)
+                due = consent_versions.terms_to_accept_again(beneficiary)
+                if due is not None:
+                    session.ask_terms(request, due)
+                    return _ask_terms(request, pending.get("next"))
                 if created:
                     messages.success(
                         request,
@@ -221,8 +229,73 @@ def sign_out(request):
     return redirect("portal:home", org_slug=request.portal_org.slug)
 
 
+def _ask_terms(request, next_url):
+    url = reverse("portal:accept_terms", args=[request.portal_org.slug])
+    return redirect(f"{url}?{urlencode({'next': safe_next(request, next_url)})}")
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in_before_terms
+def accept_terms(request):
+    """New terms, with what changed: accepted to go on, or declined and signed
+    out (P-CONSENT)."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    due = session.terms_due(request)
+    text = (
+        ConsentText.objects.filter(pk=due, kind=ConsentKind.TERMS).first()
+        if due
+        else None
+    )
+    if text is None:
+        session.terms_answered(request)
+        return redirect(safe_next(request, next_url))
+    status = 200
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer == "accept":
+            consent_versions.accept_terms_again(
+                beneficiary=request.beneficiary, text=text, request=request
+            )
+            session.terms_answered(request)
+            messages.success(
+                request,
+                _("Thank you: you accepted version %(version)s of the terms.")
+                % {"version": text.version},
+            )
+            return redirect(safe_next(request, next_url))
+        if answer == "decline":
+            consent_versions.decline_terms(
+                beneficiary=request.beneficiary, text=text, request=request
+            )
+            session.sign_out(request)
+            messages.info(
+                request,
+                _(
+                    "You did not accept the new terms, so you have been signed out: "
+                    "the portal is used under the terms in force. Your record and "
+                    "your requests stay as they are. To ask about the terms, contact "
+                    "the association."
+                ),
+            )
+            return redirect("portal:home", org_slug=request.portal_org.slug)
+        status = 400
+        messages.error(request, _("Choose whether you accept the new terms."))
+    return _page(
+        request,
+        "portal/accept_terms.html",
+        {"text": text, "next": safe_next(request, next_url)},
+        status=status,
+    )
+
+
 @require_GET
 @beneficiary_required
 def my_home(request):
-    """The signed-in beneficiary's landing page: their requests, their data."""
-    return _page(request, "portal/my_home.html", {"beneficiary": request.beneficiary})
+    """The signed-in beneficiary's landing page: their requests, their data,
+    and once, that the privacy notice changed (P-PRIVACY)."""
+    notice = consent_versions.privacy_notice_once(request.beneficiary)
+    return _page(
+        request,
+        "portal/my_home.html",
+        {"beneficiary": request.beneficiary, "privacy_notice": notice},
+    )

@@ -8,6 +8,7 @@ in so many words and keeps which text was accepted, when and from where.
 
 import datetime
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,13 +31,32 @@ class ConsentMethod(models.TextChoices):
 
 
 class ConsentText(TenantModel):
-    """One version of the privacy notice or of the terms, in force from a day."""
+    """One version of the privacy notice or of the terms, in force from a day.
+
+    A version is never changed once written: beneficiaries accepted its words.
+    A new wording is a new version (consent_versions.publish_consent_text).
+    """
 
     kind = models.CharField(_("kind"), max_length=10, choices=ConsentKind.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     text_ar = models.TextField(_("text (Arabic)"))
     text_en = models.TextField(_("text (English)"), blank=True)
     in_force_from = models.DateField(_("in force from"))
+    # Empty for version 1, written from the default wording on first use.
+    summary_ar = models.CharField(
+        _("what changed (Arabic)"), max_length=300, blank=True
+    )
+    summary_en = models.CharField(
+        _("what changed (English)"), max_length=300, blank=True
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
 
     class Meta:
         ordering = ["kind", "-version"]
@@ -55,6 +75,10 @@ class ConsentText(TenantModel):
     @property
     def text(self) -> str:
         return bilingual(self.text_ar, self.text_en)
+
+    @property
+    def summary(self) -> str:
+        return bilingual(self.summary_ar, self.summary_en)
 
 
 class ConsentAcceptance(TenantModel):
@@ -91,6 +115,29 @@ class ConsentAcceptance(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.text} — {self.accepted_at:%Y-%m-%d}"
+
+
+class NoticeShown(TenantModel):
+    """A beneficiary was shown that a new privacy notice is in force (P-PRIVACY).
+
+    The privacy notice informs; it is not re-accepted. Its change is shown once
+    on "my page", and this row is that once.
+    """
+
+    beneficiary = models.ForeignKey(
+        "registry.Beneficiary", on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+
+    # No unique constraint on (beneficiary, text): merging two records moves
+    # both rows, and two rows for one version say the same thing.
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice shown")
+        verbose_name_plural = _("notices shown")
+
+    def __str__(self) -> str:
+        return f"{self.text} — {self.created_at:%Y-%m-%d}"
 
 
 def current_text(

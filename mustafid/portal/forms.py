@@ -183,3 +183,32 @@ class FaqEntryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question_en"].widget.attrs["dir"] = "ltr"
+
+
+class ConsentTextForm(forms.Form):
+    """A new version of the privacy notice or the terms (P-CONSENT)."""
+
+    text_ar = forms.CharField(
+        label=_("Text (Arabic)"),
+        widget=forms.Textarea(attrs={"rows": 16, "dir": "rtl", "lang": "ar"}),
+        error_messages={"required": _("Write the text in Arabic.")},
+    )
+    text_en = forms.CharField(
+        label=_("Text (English)"),
+        widget=forms.Textarea(attrs={"rows": 16, "dir": "ltr", "lang": "en"}),
+        required=False,
+    )
+    summary_ar = forms.CharField(
+        label=_("What changed (Arabic)"),
+        max_length=300,
+        help_text=_("One or two sentences the beneficiary reads before the text."),
+        error_messages={"required": _("Say in a sentence, in Arabic, what changed.")},
+    )
+    summary_en = forms.CharField(
+        label=_("What changed (English)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary_ar"].widget.attrs.update(dir="rtl", lang="ar")
+        self.fields["summary_en"].widget.attrs.update(dir="ltr", lang="en")

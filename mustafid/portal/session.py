@@ -28,6 +28,23 @@ def sign_in(request, beneficiary) -> None:
     }
 
 
+def ask_terms(request, text) -> None:
+    """Hold the signed-in beneficiary at the new terms until they answer."""
+    request.session[SESSION_KEY]["terms_due"] = text.pk
+    request.session.modified = True
+
+
+def terms_due(request) -> int | None:
+    """The id of the terms the signed-in beneficiary must answer first, if any."""
+    return (request.session.get(SESSION_KEY) or {}).get("terms_due")
+
+
+def terms_answered(request) -> None:
+    held = request.session.get(SESSION_KEY) or {}
+    if held.pop("terms_due", None) is not None:
+        request.session.modified = True
+
+
 def sign_out(request) -> None:
     request.session.pop(SESSION_KEY, None)
     request.session.cycle_key()
@@ -67,16 +84,33 @@ def public_page(view):
     return wrapper
 
 
+def _to(request, name: str):
+    url = reverse(name, kwargs={"org_slug": request.portal_org.slug})
+    return redirect(f"{url}?{urlencode({'next': request.path})}")
+
+
 def beneficiary_required(view):
-    """A page for the signed-in beneficiary of this association only."""
+    """A page for the signed-in beneficiary of this association only, once they
+    have answered any new terms (P-CONSENT)."""
 
     @wraps(view)
     def inner(request, *args, **kwargs):
         if request.beneficiary is None:
-            sign_in_url = reverse(
-                "portal:sign_in", kwargs={"org_slug": request.portal_org.slug}
-            )
-            return redirect(f"{sign_in_url}?{urlencode({'next': request.path})}")
+            return _to(request, "portal:sign_in")
+        if terms_due(request) is not None:
+            return _to(request, "portal:accept_terms")
+        return view(request, *args, **kwargs)
+
+    return public_page(inner)
+
+
+def signed_in_before_terms(view):
+    """The page where a signed-in beneficiary answers the new terms."""
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        if request.beneficiary is None:
+            return _to(request, "portal:sign_in")
         return view(request, *args, **kwargs)
 
     return public_page(inner)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("register/", account_views.register, name="register"),
     path("sign-out/", account_views.sign_out, name="sign_out"),
     path("me/", account_views.my_home, name="my_home"),
+    # New terms are accepted before going on (P-CONSENT).
+    path("terms/accept/", account_views.accept_terms, name="accept_terms"),
     # Applying online, tracking, my data (P-EONLINE, P-PRIVACY).
     path("apply/", apply_views.apply, name="apply"),
     path("apply/check/", apply_views.apply_check, name="apply_check"),

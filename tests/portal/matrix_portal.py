@@ -61,6 +61,8 @@ def routes(PortalRoute) -> list:
     """
     return [
         PortalRoute("portal:my_home"),
+        # With no new terms to answer, the page sends on to my page (P-CONSENT).
+        PortalRoute("portal:accept_terms", ok_status=(302,)),
         # Applying online (P-EONLINE): the steps after the choice send back
         # to it while no service is chosen.
         PortalRoute("portal:apply"),

@@ -18,8 +18,47 @@ def make_faq_entry(org):
     return {"pk": entry.pk}
 
 
+def make_terms_version(org):
+    from mustafid.portal.consent import ConsentKind, current_text
+
+    with scope(organization=org):
+        return {"kind": "terms", "pk": current_text(org, ConsentKind.TERMS).pk}
+
+
+def _terms(org):
+    return {"kind": "terms"}
+
+
 def routes(Route) -> list:
     return [
         Route("portal_staff:faq_list", PORTAL_WRITERS),
         Route("portal_staff:faq_edit", PORTAL_WRITERS, kwargs=make_faq_entry),
+        # The privacy notice and the terms, versioned (P-CONSENT, P-PRIVACY).
+        Route("portal_staff:consent_list", PORTAL_WRITERS),
+        Route(
+            "portal_staff:consent_history",
+            PORTAL_WRITERS,
+            kwargs=_terms,
+            carries_id=False,
+        ),
+        Route(
+            "portal_staff:consent_publish",
+            PORTAL_WRITERS,
+            kwargs=_terms,
+            carries_id=False,
+        ),
+        # An empty form is refused with its reasons, to those allowed.
+        Route(
+            "portal_staff:consent_publish",
+            PORTAL_WRITERS,
+            "post",
+            _terms,
+            (400,),
+            carries_id=False,
+        ),
+        Route(
+            "portal_staff:consent_version",
+            PORTAL_WRITERS,
+            kwargs=make_terms_version,
+        ),
     ]

@@ -84,6 +84,9 @@ class ConsentText(TenantModel):
 class ConsentAcceptance(TenantModel):
     """A beneficiary accepted one version of a text (P-CONSENT)."""
 
+    # Merging two records of one person who both accepted a text keeps one.
+    MERGE_SAME_WHEN = ("text_id",)
+
     beneficiary = models.ForeignKey(
         "registry.Beneficiary", on_delete=models.CASCADE, related_name="consents"
     )

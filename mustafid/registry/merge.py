@@ -135,6 +135,18 @@ def _move_related(keep: Beneficiary, remove: Beneficiary) -> dict[str, int]:
             )
             linked = model._base_manager.filter(**{fk.name: keep}).values(other.attname)
             rows.filter(**{f"{other.attname}__in": linked}).delete()
+        if same := getattr(model, "MERGE_SAME_WHEN", ()):
+            # The same fact on both records (both accepted one text): the kept
+            # record's row already says it; the other goes, and is counted.
+            kept = set(model._base_manager.filter(**{fk.name: keep}).values_list(*same))
+            twins = [
+                pk for pk, *key in rows.values_list("pk", *same) if tuple(key) in kept
+            ]
+            if twins:
+                model._base_manager.filter(pk__in=twins).delete()
+                moved[f"{model._meta.label_lower}: same as the kept record's"] = len(
+                    twins
+                )
         if fk.one_to_one and model._base_manager.filter(**{fk.name: keep}).exists():
             raise MergeError(
                 _("Both records have a %(kind)s: keep one of them first.")

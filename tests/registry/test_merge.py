@@ -260,3 +260,33 @@ def test_records_that_cannot_be_joined_stop_the_merge(org, members, pair):
             merge_beneficiaries(actor=members[Role.MANAGER], keep=keep, remove=remove)
         assert Beneficiary.objects.filter(pk=remove.pk).exists()
         assert Document.objects.filter(beneficiary=remove).count() == 1
+
+
+def test_both_records_accepting_the_same_terms_keep_one_acceptance(org, members, pair):
+    """Registered twice, accepted the portal's terms twice (P-CONSENT): the
+    merge keeps one acceptance per text instead of refusing."""
+    from mustafid.portal.consent import (
+        ConsentAcceptance,
+        ConsentKind,
+        current_text,
+        record_acceptance,
+    )
+
+    keep, remove = pair
+    with scope(organization=org):
+        terms = current_text(org, ConsentKind.TERMS)
+        privacy = current_text(org, ConsentKind.PRIVACY)
+        record_acceptance(beneficiary=keep, texts=[terms])
+        record_acceptance(beneficiary=remove, texts=[terms, privacy])
+        merge_beneficiaries(actor=members[Role.MANAGER], keep=keep, remove=remove)
+        accepted = ConsentAcceptance.objects.filter(beneficiary=keep)
+        assert sorted(a.text_id for a in accepted) == sorted([terms.pk, privacy.pk])
+    with scopes_disabled():
+        update = AuditEvent.objects.get(
+            action=AuditAction.UPDATE, object_id=str(keep.pk)
+        )
+    assert update.changes["moved"]["portal.consentacceptance"] == 1
+    assert (
+        update.changes["moved"]["portal.consentacceptance: same as the kept record's"]
+        == 1
+    )

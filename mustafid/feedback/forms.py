@@ -259,24 +259,34 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].queryset = FeedbackCategory.objects.all()
         self.fields["channel"].queryset = Channel.objects.all()
 
+    def applied(self) -> dict:
+        """The filter as applied, defaults included: what `filter` does and
+        what the audit trail records of an export."""
+        data = self.cleaned_data if self.is_bound else {}
+        applied = {
+            "status": data.get("status") or "open",
+            "show": data.get("show") or "all",
+        }
+        for name in ("kind", "category", "channel"):
+            if data.get(name):
+                applied[name] = getattr(data[name], "pk", data[name])
+        return applied
+
     def filter(self, items, *, user, now):
-        data = self.cleaned_data
-        status = data.get("status") or "open"
+        applied = self.applied()
+        status = applied.pop("status")
         if status == "open":
             items = items.open()
         elif status != "any":
             items = items.filter(status=status)
-        show = data.get("show") or "all"
+        show = applied.pop("show")
         if show == "mine":
             items = items.filter(assigned_to=user)
         elif show == "unassigned":
             items = items.filter(assigned_to__isnull=True)
         elif show == "overdue":
             items = items.overdue(now)
-        for name in ("kind", "category", "channel"):
-            if data.get(name):
-                items = items.filter(**{name: data[name]})
-        return items
+        return items.filter(**applied)
 
 
 class CategoryForm(forms.ModelForm):

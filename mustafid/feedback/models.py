@@ -134,6 +134,16 @@ class FeedbackQuerySet(models.QuerySet):
     def for_queue(self):
         return self.select_related("category", "channel", "beneficiary", "assigned_to")
 
+    def in_queue_order(self, now: datetime.datetime):
+        """Past the resolution target first, then the soonest due."""
+        return self.annotate(
+            late=models.Case(
+                models.When(status__in=OPEN_STATUSES, resolve_due_at__lt=now, then=0),
+                default=1,
+                output_field=models.IntegerField(),
+            )
+        ).order_by("late", "resolve_due_at", "id")
+
 
 class FeedbackItem(TenantModel):
     """One complaint, suggestion, compliment, remark or dispute."""

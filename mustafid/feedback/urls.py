@@ -1,11 +1,12 @@
 from django.urls import path
 
-from mustafid.feedback import report_views, settings_views, views
+from mustafid.feedback import export_views, report_views, settings_views, views
 
 app_name = "feedback"
 
 urlpatterns = [
     path("", views.item_list, name="item_list"),
+    path("export.xlsx", export_views.item_export, name="item_export"),
     path("new/", views.item_create, name="item_create"),
     path("<int:pk>/", views.item_detail, name="item_detail"),
     path("<int:pk>/assign/", views.item_assign, name="item_assign"),

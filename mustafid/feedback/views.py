@@ -6,7 +6,6 @@ never shown to that staff member (P-EVALCULTURE).
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -31,7 +30,7 @@ from mustafid.feedback.forms import (
     StatementForm,
     TextForm,
 )
-from mustafid.feedback.models import OPEN_STATUSES, FeedbackAttachment, FeedbackItem
+from mustafid.feedback.models import FeedbackAttachment, FeedbackItem
 from mustafid.registry.models import Beneficiary
 
 PAGE_SIZE = 50
@@ -41,25 +40,24 @@ def _items(request):
     return FeedbackItem.objects.visible_to(request.membership)
 
 
+def queue_items(request, form: QueueFilterForm, now):
+    """The queue as `form` filters it (the open items when it is not valid),
+    in the order the queue shows; the export lists the same."""
+    items = _items(request).for_queue()
+    items = (
+        form.filter(items, user=request.user, now=now)
+        if form.is_valid()
+        else items.open()
+    )
+    return items.in_queue_order(now)
+
+
 @require_GET
 @staff_view(Perm.HANDLE_FEEDBACK)
 def item_list(request):
     now = timezone.now()
     form = QueueFilterForm(request.GET or None)
-    items = _items(request).for_queue()
-    items = (
-        form.filter(items, user=request.user, now=now)
-        if form.is_valid()
-        else (items.open())
-    )
-    # Past the resolution target first, then the soonest due.
-    items = items.annotate(
-        late=Case(
-            When(status__in=OPEN_STATUSES, resolve_due_at__lt=now, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("late", "resolve_due_at", "id")
+    items = queue_items(request, form, now)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -13,10 +13,9 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from mustafid.core.fields import hijri_iso
+from mustafid.core.spreadsheets import add_sheet, cell
 from mustafid.registry.forms import BeneficiaryForm
 from mustafid.registry.models import Category
 
@@ -84,36 +83,16 @@ def export_queryset(beneficiaries):
     ).order_by("family_name", "first_name", "id")
 
 
-def _cell(sheet, value):
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl would write a formula; a name is text, always.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def write_workbook(beneficiaries, out: IO[bytes]) -> int:
     """Write the beneficiaries to `out` as .xlsx; the number of rows written."""
     workbook = Workbook(write_only=True)
     rows = 0
     with translation.override("ar"):
-        sheet = workbook.create_sheet(str(_("Beneficiaries")))
-        sheet.sheet_view.rightToLeft = True
-        sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for title, _value in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=str(title))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+        sheet = add_sheet(
+            workbook, _("Beneficiaries"), (title for title, _value in COLUMNS)
+        )
         for beneficiary in export_queryset(beneficiaries).iterator(CHUNK_SIZE):
-            sheet.append([_cell(sheet, value(beneficiary)) for _t, value in COLUMNS])
+            sheet.append([cell(sheet, value(beneficiary)) for _t, value in COLUMNS])
             rows += 1
     workbook.save(out)
     return rows

@@ -1,11 +1,10 @@
 """Import and export pages: upload, columns, check, import with progress; Excel."""
 
-import tempfile
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +16,7 @@ from mustafid.core.audit import record_for_request
 from mustafid.core.models import AuditAction
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
+from mustafid.core.spreadsheets import download, write_to_temporary_file
 from mustafid.core.tenancy import get_for_org
 from mustafid.registry import importing
 from mustafid.registry.exporting import write_workbook
@@ -197,28 +197,13 @@ def beneficiary_export(request):
             list_url = reverse("registry:beneficiary_list")
             return redirect(f"{list_url}?{urlencode(request.GET)}")
         beneficiaries = form.filter(beneficiaries)
-    # No transaction around the writing: on SQLite it would hold the write lock.
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    try:
-        rows = write_workbook(beneficiaries, out)
-    except BaseException:
-        out.close()
-        raise
+    out, rows = write_to_temporary_file(lambda out: write_workbook(beneficiaries, out))
     record_for_request(
         request,
         AuditAction.EXPORT,
         changes={"format": "xlsx", "rows": rows, "filter": _filter_summary(form)},
     )
-    out.seek(0)
-    name = f"beneficiaries-{timezone.localdate().isoformat()}.xlsx"
-    response = FileResponse(
-        out,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(out, f"beneficiaries-{timezone.localdate().isoformat()}.xlsx")
 
 
 def _filter_summary(form: BeneficiaryFilterForm) -> dict:

@@ -11,9 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from mustafid.core.spreadsheets import add_sheet, text_cell
 from mustafid.surveys.indicators import Figures, Report
 
 COLUMNS = [
@@ -28,13 +27,6 @@ COLUMNS = [
 ]
 
 
-def _text(sheet, value):
-    # A label is text, never a formula.
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.data_type = "s"
-    return cell
-
-
 def _withheld(minimum: int) -> str:
     return ngettext(
         "fewer than %(count)s answer", "fewer than %(count)s answers", minimum
@@ -42,24 +34,14 @@ def _withheld(minimum: int) -> str:
 
 
 def _sheet(workbook, title, first_column, rows: list[Figures], minimum: int) -> None:
-    sheet = workbook.create_sheet(str(title)[:31])
-    sheet.sheet_view.rightToLeft = True
-    bold = Font(bold=True)
-    header = []
-    for name in [first_column, *(title for title, _value in COLUMNS)]:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = add_sheet(workbook, title, [first_column, *(t for t, _v in COLUMNS)])
     for figures in rows:
+        # A label is text, never a formula.
+        label = text_cell(sheet, figures.label)
         if figures.withheld:
-            sheet.append(
-                [_text(sheet, figures.label), _text(sheet, _withheld(minimum))]
-            )
+            sheet.append([label, text_cell(sheet, _withheld(minimum))])
             continue
-        sheet.append(
-            [_text(sheet, figures.label), *(value(figures) for _t, value in COLUMNS)]
-        )
+        sheet.append([label, *(value(figures) for _t, value in COLUMNS)])
 
 
 def write_workbook(report: Report, out: IO[bytes]) -> None:

@@ -1,10 +1,7 @@
 """Staff pages: manual campaigns, and the indicators with their export
 (P-SATISFACTION, P-EVALCULTURE)."""
 
-import tempfile
-
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,13 +12,12 @@ from mustafid.core.audit import record_for_request
 from mustafid.core.models import AuditAction
 from mustafid.core.permissions import staff_view
 from mustafid.core.roles import Perm
+from mustafid.core.spreadsheets import download, write_to_temporary_file
 from mustafid.registry.models import Beneficiary
 from mustafid.surveys import campaigns, indicators
 from mustafid.surveys.exporting import write_workbook
 from mustafid.surveys.forms import CampaignForm, IndicatorFilterForm
 from mustafid.surveys.models import Campaign
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,12 +151,7 @@ def indicator_export(request):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("The filter is not valid: nothing was exported."))
         return redirect("surveys:indicators")
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    try:
-        write_workbook(report, out)
-    except BaseException:
-        out.close()
-        raise
+    out, _nothing = write_to_temporary_file(lambda out: write_workbook(report, out))
     record_for_request(
         request,
         AuditAction.EXPORT,
@@ -171,10 +162,4 @@ def indicator_export(request):
             "filter": {k: v for k, v in request.GET.items() if v},
         },
     )
-    out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"survey-indicators-{timezone.localdate().isoformat()}.xlsx",
-        content_type=XLSX,
-    )
+    return download(out, f"survey-indicators-{timezone.localdate().isoformat()}.xlsx")

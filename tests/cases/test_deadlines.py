@@ -4,7 +4,12 @@ import datetime
 
 from django_scopes import scope
 
-from mustafid.cases.deadlines import decision_due
+from mustafid.cases.deadlines import (
+    decision_due,
+    holidays_from,
+    working_days_after,
+    working_days_between,
+)
 from mustafid.cases.models import Holiday
 
 THURSDAY = datetime.date(2025, 1, 2)
@@ -45,3 +50,20 @@ def test_a_holiday_on_the_weekend_changes_nothing(org):
             organization=org, date=datetime.date(2025, 1, 3), name="جمعة"
         )
         assert decision_due(org, THURSDAY, 3) == datetime.date(2025, 1, 7)
+
+
+def test_working_days_between_counts_back_what_working_days_after_adds(org):
+    """P-COMPLAINTS: the working days an item took are counted on the same clock
+    as its target."""
+    with scope(organization=org):
+        for day in (datetime.date(2025, 1, 6), datetime.date(2025, 1, 10)):
+            Holiday.objects.create(organization=org, date=day, name="إجازة")
+        holidays = holidays_from(org, THURSDAY)
+        for days in (0, 1, 3, 4, 5, 9, 10, 23, 61):
+            end = working_days_after(org, THURSDAY, days)
+            assert working_days_between(THURSDAY, end, holidays) == days
+    # A Friday holiday is not counted twice; the start day is not counted.
+    assert working_days_between(THURSDAY, datetime.date(2025, 1, 4), []) == 0
+    # Sunday 5, Tuesday 7 to Thursday 9, Sunday 12 (Monday 6 is a holiday).
+    assert working_days_between(THURSDAY, datetime.date(2025, 1, 12), holidays) == 5
+    assert working_days_between(THURSDAY, THURSDAY, holidays) == 0

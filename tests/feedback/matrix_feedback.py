@@ -21,6 +21,8 @@ FIGURES = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMIN})
 BOARD = frozenset({Role.MANAGER, Role.AUDITOR})
 SETTINGS = frozenset({Role.MANAGER, Role.ADMIN})
 IMPROVERS = frozenset({Role.MANAGER})
+# The export: HANDLE_FEEDBACK (the queue) and VIEW_FEEDBACK_FIGURES.
+EXPORTERS = HANDLERS & FIGURES
 
 
 def _item(org):
@@ -59,6 +61,7 @@ def _action(org):
 def routes(Route) -> list:
     return [
         Route("feedback:item_list", HANDLERS),
+        Route("feedback:item_export", EXPORTERS),
         Route("feedback:item_create", HANDLERS),
         Route("feedback:item_detail", HANDLERS, kwargs=_item),
         # Empty forms: nobody assigned (302); taken in hand (302); no

@@ -9,6 +9,7 @@ the whole import with its counts.
 
 import json
 import logging
+import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -45,7 +46,8 @@ logger = logging.getLogger(__name__)
 
 # Checked in the request up to this many rows (a few seconds); beyond, by the worker.
 SYNC_CHECK_ROWS = 1000
-ERRORS_KEPT = 20_000  # enough to fix a file; the counts stay exact beyond it
+ERRORS_KEPT = 20_000
+WRITER_SWITCH_SECONDS = 0.0005  # enough to fix a file; the counts stay exact beyond it
 
 # The pages and the command reach the dry run through this module.
 __all__ = ["BATCH_SIZE", "dry_run"]
@@ -405,6 +407,10 @@ def _overlapping(job, batches, reader, progress, on_batch) -> ImportStatus:
     seen: dict[str, int] = {}
     words: set[str] = set()
     pending = None
+    switch = sys.getswitchinterval()
+    # The writer waits on the database many times a batch; at the default 5 ms
+    # it waited as long again for the checker to hand over the interpreter.
+    sys.setswitchinterval(WRITER_SWITCH_SECONDS)
     with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
         try:
             for batch in batches:
@@ -448,6 +454,7 @@ def _overlapping(job, batches, reader, progress, on_batch) -> ImportStatus:
             if pending and pending.written.exception() is None:
                 _settle(pending, progress, seen, words)
             writer.submit(connections.close_all).result()
+            sys.setswitchinterval(switch)
     return ImportStatus.DONE
 
 

@@ -181,9 +181,11 @@ def test_the_wording_in_force_is_not_published_again(client_as, org):
         publish_data(text_ar=current.text_ar, text_en=current.text_en),
     )
     assert response.status_code == 400
-    with translation.override("en"):
-        errors = list(response.context["form"].non_field_errors())
-    assert errors == ["This wording is already the version in force."]
+    # Told in the staff member's language (Arabic by default).
+    with translation.override("ar"):
+        expected = translation.gettext("This wording is already the version in force.")
+    assert list(response.context["form"].non_field_errors()) == [expected]
+    assert expected != "This wording is already the version in force."
     assert len(versions(org, ConsentKind.PRIVACY)) == 1
 
 
@@ -281,9 +283,15 @@ def test_declining_new_terms_signs_out_with_an_explanation(
     assert response["Location"] == portal_url(org, "portal:home")
     assert session.SESSION_KEY not in client.session
     home = client.get(response["Location"])
-    with translation.override("en"):
-        told = [str(message) for message in home.context["messages"]]
-    assert any("did not accept the new terms" in message for message in told)
+    told = [str(message) for message in home.context["messages"]]
+    with translation.override("ar"):
+        expected = translation.gettext(
+            "You did not accept the new terms, so you have been signed out: the "
+            "portal is used under the terms in force. Your record and your "
+            "requests stay as they are. To ask about the terms, contact the "
+            "association."
+        )
+    assert told == [expected]
     with scopes_disabled():
         assert not ConsentAcceptance.objects.filter(text__version=2).exists()
         event = AuditEvent.objects.get(action=AuditAction.LOGOUT)

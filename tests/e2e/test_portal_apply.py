@@ -1,7 +1,8 @@
 """Applying online on a phone, in Arabic (issue 7; P-EONLINE, P-ATTEST,
 P-COMPLETE): a signed-in beneficiary chooses a service, reads the pre-check,
 fills in a missing detail, uploads the required document, attests with the
-code texted to their mobile, gets the request number, and follows it."""
+code texted to their mobile, gets the request number, follows it, and
+withdraws it."""
 
 import re
 
@@ -46,7 +47,7 @@ def check_page(page, name):
     assert width <= 390, f"{name} overflows the phone: {width}px"
 
 
-def test_a_beneficiary_applies_on_a_phone_and_follows_the_request(
+def test_a_beneficiary_applies_on_a_phone_follows_and_withdraws_the_request(
     phone_page, live_server, transactional_db, settings, tmp_path
 ):
     gateway = FakeSmsGateway().start()
@@ -118,6 +119,19 @@ def test_a_beneficiary_applies_on_a_phone_and_follows_the_request(
         page.wait_for_url(re.compile(r"/my/requests/[\d-]+/$"))
         assert ar("Received, waiting to be checked") in page.content()
         check_page(page, "portal-case-detail")
+
+        # Changed their mind: withdraw it, with a reason (P-EONLINE).
+        page.get_by_role("link", name=ar("Withdraw this request")).click()
+        page.wait_for_url(re.compile(r"/my/requests/[\d-]+/withdraw/$"))
+        page.get_by_label(ar("Why do you withdraw it? (optional)")).fill("وجدت عملًا")
+        check_page(page, "portal-case-withdraw")
+        page.get_by_role("button", name=ar("Withdraw my request")).click()
+        page.wait_for_url(re.compile(r"/my/requests/[\d-]+/$"))
+        case.refresh_from_db()
+        assert case.status == "withdrawn"
+        main = page.locator("main").inner_text()
+        assert ar("withdrawn by you") in main and "وجدت عملًا" in main
+        check_page(page, "portal-case-withdrawn")
         page.goto(base + reverse("portal:my_data", kwargs={"org_slug": org.slug}))
         assert "هند" in page.locator("main").inner_text()
         check_page(page, "portal-my-data")

@@ -21,12 +21,13 @@ from tests.factories import TINY_PNG, BeneficiaryFactory
 from tests.portal.apply_helpers import service_with_documents
 
 
-def portal_sign_in(page, base_url, beneficiary):
+def portal_sign_in(page, base_url, beneficiary, **held):
     """What a completed code sign-in leaves: the session, and its cookie."""
     store = SessionStore()
     store[session.SESSION_KEY] = {
         "id": beneficiary.pk,
         "organization": beneficiary.organization_id,
+        **held,
     }
     store.create()
     page.context.add_cookies(

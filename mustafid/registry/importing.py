@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -407,11 +408,10 @@ def _overlapping(job, batches, reader, progress, on_batch) -> ImportStatus:
     seen: dict[str, int] = {}
     words: set[str] = set()
     pending = None
-    switch = sys.getswitchinterval()
-    # The writer waits on the database many times a batch; at the default 5 ms
-    # it waited as long again for the checker to hand over the interpreter.
-    sys.setswitchinterval(WRITER_SWITCH_SECONDS)
-    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+    with (
+        _switching_every(WRITER_SWITCH_SECONDS),
+        ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer,
+    ):
         try:
             for batch in batches:
                 seen_before = dict(seen)
@@ -454,8 +454,22 @@ def _overlapping(job, batches, reader, progress, on_batch) -> ImportStatus:
             if pending and pending.written.exception() is None:
                 _settle(pending, progress, seen, words)
             writer.submit(connections.close_all).result()
-            sys.setswitchinterval(switch)
     return ImportStatus.DONE
+
+
+@contextmanager
+def _switching_every(seconds: float):
+    """The interpreter changes threads this often, then as before, even on error.
+
+    The writer waits on the database many times a batch; at the default 5 ms
+    it waited as long again for the checker to hand over the interpreter.
+    """
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _settle(pending: _Pending, progress: Progress, seen: dict, words: set) -> bool:
